@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"math"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/prometheus/common/model"
+
+	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/promql"
+)
+
+// DecodeInstant turns the answer to promql.Instant into merged certificate rows.
+func DecodeInstant(v model.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
+	vec, ok := v.(model.Vector)
+	if !ok {
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(v))
+	}
+	ine := map[string]bool{}
+	obs := make([]certs.Observation, 0, len(vec))
+	for _, s := range vec {
+		state := string(s.Metric[promql.LabelState])
+		val := float64(s.Value)
+		switch state {
+		case promql.StateINE:
+			ine[string(s.Metric["cluster"])] = val == 1
+		case promql.StatePresent:
+			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: version(s.Metric), Present: true, Seconds: val})
+		case promql.StateMissing:
+			if math.IsNaN(val) || math.IsInf(val, 0) {
+				continue
+			}
+			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: version(s.Metric), ExpiresAt: epoch(val)})
+		}
+	}
+	return certs.Merge(obs, ine, th, at), nil
+}
+
+// DecodeRange turns the answer to promql.Range into merged per-identity series.
+func DecodeRange(v model.Value) ([]certs.Series, error) {
+	mat, ok := v.(model.Matrix)
+	if !ok {
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where a range matrix was expected", typeName(v))
+	}
+	ine := map[string]bool{}
+	in := make([]certs.SeriesIn, 0, len(mat))
+	for _, s := range mat {
+		switch string(s.Metric[promql.LabelState]) {
+		case promql.StateINE:
+			if n := len(s.Values); n > 0 {
+				// The flag as of the end of the range decides the category.
+				ine[string(s.Metric["cluster"])] = s.Values[n-1].Value == 1
+			}
+		case promql.StatePresent:
+			pts := make([]certs.Point, len(s.Values))
+			for i, p := range s.Values {
+				pts[i] = certs.Point{T: p.Timestamp.Time(), Seconds: float64(p.Value)}
+			}
+			in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Version: version(s.Metric), Points: pts})
+		}
+	}
+	return certs.MergeSeries(in, ine), nil
+}
+
+// labels copies the identity labels only: the promql package already dropped scrape labels,
+// and the rs_* bookkeeping labels must not reach naming.
+func labels(m model.Metric) map[string]string {
+	out := make(map[string]string, len(promql.IdentityLabels))
+	for _, name := range promql.IdentityLabels {
+		if v, ok := m[model.LabelName(name)]; ok && v != "" {
+			out[name] = string(v)
+		}
+	}
+	return out
+}
+
+func version(m model.Metric) certs.Version {
+	return certs.Version(m[promql.LabelVersion])
+}
+
+func epoch(sec float64) time.Time {
+	whole, frac := math.Modf(sec)
+	return time.Unix(int64(whole), int64(frac*1e9)).UTC()
+}
+
+func typeName(v model.Value) string {
+	if v == nil {
+		return "empty answer"
+	}
+	return v.Type().String()
+}

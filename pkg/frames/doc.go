@@ -1,0 +1,75 @@
+// Package frames builds the Grafana data frames the plugin returns. The field names, label
+// names and frame types are a contract with the front end, the bundled dashboard and alert
+// rules (see README "Frames"):
+//
+//   - Table: one table frame, fields Cluster, Node, Certificate, Category, Days remaining
+//     (float64, unit d), Expires at, Status, Source, Path.
+//   - Days: dataplane numeric-multi 0.1, one frame per result with one "Days remaining" field
+//     labelled by the groupBy's labels; no result = the dataplane "no data" frame.
+//   - Timeseries: dataplane timeseries-multi 0.1, frames of Time + Days remaining.
+package frames
+
+import (
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/seed/rscerts/pkg/certs"
+)
+
+// Field and frame names of the contract.
+const (
+	FieldCluster     = "Cluster"
+	FieldNode        = "Node"
+	FieldCertificate = "Certificate"
+	FieldCategory    = "Category"
+	FieldDays        = "Days remaining"
+	FieldExpiresAt   = "Expires at"
+	FieldStatus      = "Status"
+	FieldSource      = "Source"
+	FieldPath        = "Path"
+	FieldTime        = "Time"
+
+	// UnitDays is Grafana's unit id for days.
+	UnitDays = "d"
+)
+
+var dataplaneVersion = data.FrameTypeVersion{0, 1}
+
+// Labels returns the labels that identify one result of the given grouping.
+func Labels(id certs.Identity, category certs.Category, by certs.GroupBy) data.Labels {
+	switch by {
+	case certs.GroupByCluster:
+		return data.Labels{"cluster": id.Cluster}
+	case certs.GroupByCertificate:
+		return data.Labels{"cluster": id.Cluster, "certificate": id.Certificate, "category": string(category)}
+	}
+	return data.Labels{"cluster": id.Cluster, "node": id.Node, "certificate": id.Certificate, "category": string(category)}
+}
+
+// DisplayName is what a person reads on a legend or stat: "api · node 2 · c1".
+func DisplayName(id certs.Identity, by certs.GroupBy) string {
+	var parts []string
+	switch by {
+	case certs.GroupByCluster:
+		parts = []string{id.Cluster}
+	case certs.GroupByCertificate:
+		parts = []string{id.Certificate, id.Cluster}
+	default:
+		parts = []string{id.Certificate, "node " + id.Node, id.Cluster}
+	}
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" && p != "node " {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return "(no cluster label)"
+	}
+	return strings.Join(kept, " · ")
+}
+
+func daysConfig(displayName string) *data.FieldConfig {
+	return &data.FieldConfig{DisplayNameFromDS: displayName, Unit: UnitDays}
+}

@@ -1,0 +1,146 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/seed/rscerts/pkg/certs"
+)
+
+// QueryType selects the frame shape a query returns.
+type QueryType string
+
+const (
+	// QueryCertificates returns one table: a row per certificate (or group).
+	QueryCertificates QueryType = "certificates"
+	// QueryDays returns dataplane numeric-multi frames, one per certificate (or group), for
+	// alert rules and stat panels.
+	QueryDays QueryType = "days"
+	// QueryTimeseries returns dataplane timeseries-multi frames of days remaining over time.
+	QueryTimeseries QueryType = "timeseries"
+)
+
+// MetricVersion selects which Redis Software metrics endpoint's series are read.
+type MetricVersion string
+
+const (
+	MetricVersionDefault MetricVersion = ""     // the datasource setting decides
+	MetricVersionAuto    MetricVersion = "auto" // v1 and v2 merged
+	MetricVersionV1      MetricVersion = "v1"
+	MetricVersionV2      MetricVersion = "v2"
+)
+
+func (v MetricVersion) valid() bool {
+	switch v {
+	case MetricVersionDefault, MetricVersionAuto, MetricVersionV1, MetricVersionV2:
+		return true
+	}
+	return false
+}
+
+// Versions lists the endpoint versions to read.
+func (v MetricVersion) Versions() []certs.Version {
+	switch v {
+	case MetricVersionV1:
+		return []certs.Version{certs.V1}
+	case MetricVersionV2:
+		return []certs.Version{certs.V2}
+	}
+	return []certs.Version{certs.V1, certs.V2}
+}
+
+// CategoryAll is the query category that keeps every certificate.
+const CategoryAll = "all"
+
+// Query is the JSON model of one query. Filters hold exact values (never regexes): the
+// front end expands multi-value dashboard variables into these arrays.
+type Query struct {
+	QueryType     QueryType     `json:"queryType"`
+	Clusters      []string      `json:"clusters"`
+	Nodes         []string      `json:"nodes"`
+	Certificates  []string      `json:"certificates"`
+	Category      string        `json:"category"`
+	MetricVersion MetricVersion `json:"metricVersion"`
+	GroupBy       certs.GroupBy `json:"groupBy"`
+}
+
+// MaxFilterValues bounds each filter array; beyond it the PromQL would exceed what
+// Prometheus accepts in a GET anyway, so the query is rejected up front with a clear message.
+const MaxFilterValues = 1000
+
+// ParseQuery decodes and validates one query. Grafana may put queryType in the DataQuery
+// itself (alerting does) or only in the JSON; the JSON wins when both are set. An error
+// here is the user's (a 400 with plugin error source).
+func ParseQuery(q backend.DataQuery) (Query, error) {
+	var out Query
+	if len(q.JSON) > 0 {
+		if err := json.Unmarshal(q.JSON, &out); err != nil {
+			return out, fmt.Errorf("invalid query JSON: %w", err)
+		}
+	}
+	if out.QueryType == "" {
+		out.QueryType = QueryType(q.QueryType)
+	}
+	if out.QueryType == "" {
+		out.QueryType = QueryCertificates
+	}
+	if out.Category == "" {
+		out.Category = CategoryAll
+	}
+	if out.GroupBy == "" {
+		out.GroupBy = certs.GroupByNode
+	}
+	return out, out.Validate()
+}
+
+// Validate rejects every value the backend does not know, naming the accepted ones.
+func (q Query) Validate() error {
+	switch q.QueryType {
+	case QueryCertificates, QueryDays, QueryTimeseries:
+	default:
+		return fmt.Errorf("unknown queryType %q: use certificates, days or timeseries", q.QueryType)
+	}
+	switch q.Category {
+	case CategoryAll, string(certs.UserManaged), string(certs.AutoRotated), string(certs.Other):
+	default:
+		return fmt.Errorf("unknown category %q: use all, user-managed, auto-rotated or other", q.Category)
+	}
+	if !q.MetricVersion.valid() {
+		return fmt.Errorf("unknown metricVersion %q: use auto, v1, v2 or leave it empty for the datasource default", q.MetricVersion)
+	}
+	switch q.GroupBy {
+	case certs.GroupByNode, certs.GroupByCertificate, certs.GroupByCluster:
+	default:
+		return fmt.Errorf("unknown groupBy %q: use node, certificate or cluster", q.GroupBy)
+	}
+	for name, values := range map[string][]string{"clusters": q.Clusters, "nodes": q.Nodes, "certificates": q.Certificates} {
+		if len(values) > MaxFilterValues {
+			return fmt.Errorf("%s filter has %d values; at most %d are accepted", name, len(values), MaxFilterValues)
+		}
+	}
+	return nil
+}
+
+// Filter is the query's selection as the certs package applies it.
+func (q Query) Filter() certs.Filter {
+	return certs.Filter{Clusters: q.Clusters, Nodes: q.Nodes, Certificates: q.Certificates, Category: q.Category}
+}
+
+// ResolveVersion applies the datasource default to an empty metricVersion.
+func (q Query) ResolveVersion(def MetricVersion) MetricVersion {
+	if q.MetricVersion == MetricVersionDefault {
+		if def == MetricVersionDefault {
+			return MetricVersionAuto
+		}
+		return def
+	}
+	return q.MetricVersion
+}
+
+// String is a short description for logs (no values that could be secrets live in a query).
+func (q Query) String() string {
+	return fmt.Sprintf("%s category=%s groupBy=%s version=%s clusters=[%s]", q.QueryType, q.Category, q.GroupBy, q.MetricVersion, strings.Join(q.Clusters, ","))
+}

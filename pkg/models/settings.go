@@ -1,0 +1,110 @@
+package models
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/prometheus/common/model"
+
+	"github.com/seed/rscerts/pkg/certs"
+)
+
+// Defaults for the plugin's own jsonData settings.
+const (
+	DefaultMissingLookback = time.Hour
+	// MaxMissingLookback bounds the lookback subquery so a typo ("1y") cannot make every
+	// panel scan a year of samples.
+	MaxMissingLookback = 7 * 24 * time.Hour
+)
+
+// jsonSettings is the datasource jsonData as the config editor writes it. Numbers are
+// pointers so "absent" (use the default) differs from an explicit 0 (rejected).
+type jsonSettings struct {
+	MetricVersion           string   `json:"metricVersion"`
+	UserManagedWarningDays  *float64 `json:"userManagedWarningDays"`
+	UserManagedCriticalDays *float64 `json:"userManagedCriticalDays"`
+	AutoRotatedWarningDays  *float64 `json:"autoRotatedWarningDays"`
+	AutoRotatedCriticalDays *float64 `json:"autoRotatedCriticalDays"`
+	MissingLookback         string   `json:"missingLookback"`
+}
+
+// Settings is one datasource instance's configuration. HTTP transport settings (auth, TLS,
+// headers, timeout) are not here: the SDK reads them via HTTPClientOptions.
+type Settings struct {
+	// URL is the Prometheus (or Prometheus-compatible) base URL: the datasource URL.
+	URL string
+	// MetricVersion is the default for queries that leave metricVersion empty.
+	MetricVersion MetricVersion
+	Thresholds    certs.Thresholds
+	// MissingLookback is how far back a vanished certificate series is still reported as missing.
+	MissingLookback time.Duration
+}
+
+// LoadSettings parses and validates the instance settings. The error names the offending
+// field in words an operator can act on; it never contains secrets (secure JSON is not read here).
+func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
+	out := Settings{
+		URL:             strings.TrimSpace(s.URL),
+		MetricVersion:   MetricVersionAuto,
+		Thresholds:      certs.DefaultThresholds(),
+		MissingLookback: DefaultMissingLookback,
+	}
+	var js jsonSettings
+	if len(s.JSONData) > 0 {
+		if err := json.Unmarshal(s.JSONData, &js); err != nil {
+			return out, fmt.Errorf("settings: invalid JSON: %w", err)
+		}
+	}
+	var errs []error
+	if out.URL == "" {
+		errs = append(errs, errors.New("the Prometheus URL is empty: set it to your Prometheus server, e.g. http://prometheus:9090"))
+	}
+	if js.MetricVersion != "" {
+		v := MetricVersion(js.MetricVersion)
+		if !v.valid() || v == MetricVersionDefault {
+			errs = append(errs, fmt.Errorf("metricVersion %q is not one of auto, v1, v2", js.MetricVersion))
+		} else {
+			out.MetricVersion = v
+		}
+	}
+	setDays := func(name string, dst *float64, v *float64) {
+		if v == nil {
+			return
+		}
+		if *v <= 0 || *v > 36500 {
+			errs = append(errs, fmt.Errorf("%s must be a positive number of days (got %v)", name, *v))
+			return
+		}
+		*dst = *v
+	}
+	th := &out.Thresholds
+	setDays("userManagedWarningDays", &th.UserManagedWarningDays, js.UserManagedWarningDays)
+	setDays("userManagedCriticalDays", &th.UserManagedCriticalDays, js.UserManagedCriticalDays)
+	setDays("autoRotatedWarningDays", &th.AutoRotatedWarningDays, js.AutoRotatedWarningDays)
+	setDays("autoRotatedCriticalDays", &th.AutoRotatedCriticalDays, js.AutoRotatedCriticalDays)
+	if th.UserManagedCriticalDays > th.UserManagedWarningDays {
+		errs = append(errs, fmt.Errorf("userManagedCriticalDays (%v) must not exceed userManagedWarningDays (%v)", th.UserManagedCriticalDays, th.UserManagedWarningDays))
+	}
+	if th.AutoRotatedCriticalDays > th.AutoRotatedWarningDays {
+		errs = append(errs, fmt.Errorf("autoRotatedCriticalDays (%v) must not exceed autoRotatedWarningDays (%v)", th.AutoRotatedCriticalDays, th.AutoRotatedWarningDays))
+	}
+	if js.MissingLookback != "" {
+		d, err := model.ParseDuration(js.MissingLookback)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("missingLookback %q is not a Prometheus duration like 30m, 1h or 1d", js.MissingLookback))
+		case time.Duration(d) < time.Minute || time.Duration(d) > MaxMissingLookback:
+			errs = append(errs, fmt.Errorf("missingLookback %q must be between 1m and 7d", js.MissingLookback))
+		default:
+			out.MissingLookback = time.Duration(d)
+		}
+	}
+	if len(errs) > 0 {
+		return out, fmt.Errorf("invalid datasource settings: %w", errors.Join(errs...))
+	}
+	return out, nil
+}

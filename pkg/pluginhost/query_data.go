@@ -1,0 +1,157 @@
+package pluginhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
+	"github.com/seed/rscerts/pkg/engine"
+	"github.com/seed/rscerts/pkg/frames"
+	"github.com/seed/rscerts/pkg/models"
+	"github.com/seed/rscerts/pkg/prom"
+)
+
+// maxParallelQueries bounds how many queries of one request run at once against Prometheus.
+const maxParallelQueries = 8
+
+// QueryData answers every query of the request independently: one bad or failing query
+// gets its own error response and never affects its siblings.
+func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxParallelQueries)
+	for _, q := range req.Queries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(q backend.DataQuery) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r := d.safeQuery(ctx, q)
+			mu.Lock()
+			resp.Responses[q.RefID] = r
+			mu.Unlock()
+		}(q)
+	}
+	wg.Wait()
+	return resp, nil
+}
+
+// safeQuery turns a panic in one query into that query's error, so the plugin process and
+// the other queries survive.
+func (d *Datasource) safeQuery(ctx context.Context, q backend.DataQuery) (r backend.DataResponse) {
+	defer func() {
+		if p := recover(); p != nil {
+			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, "internal error while running the query (see the plugin log)")
+		}
+	}()
+	return d.query(ctx, q)
+}
+
+func (d *Datasource) query(ctx context.Context, q backend.DataQuery) backend.DataResponse {
+	if d.configErr != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.configErr.Error())
+	}
+	qm, err := models.ParseQuery(q)
+	if err != nil {
+		// A query the user (or a provisioned file) wrote wrong is not a plugin fault.
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	}
+	r := engine.NewRequest(qm, d.settings)
+	var frs data.Frames
+	var warnings []string
+	switch qm.QueryType {
+	case models.QueryCertificates, models.QueryDays:
+		snap, err := d.engine.Certificates(ctx, r, evalTime(q.TimeRange))
+		if err != nil {
+			return errorResponse(err)
+		}
+		warnings = snap.Warnings
+		if qm.QueryType == models.QueryCertificates {
+			frs = data.Frames{frames.Table(snap.Certificates)}
+		} else {
+			frs = frames.Days(snap.Certificates, qm.GroupBy)
+		}
+	case models.QueryTimeseries:
+		res, err := d.engine.Series(ctx, r, rangeOf(q))
+		if err != nil {
+			return errorResponse(err)
+		}
+		warnings = res.Warnings
+		frs = frames.Timeseries(res.Series, qm.GroupBy)
+	}
+	addNotices(frs, warnings)
+	return backend.DataResponse{Frames: frs}
+}
+
+// evalTime is the instant a table or alert value describes: the end of the time range,
+// never in the future (Prometheus has no samples there).
+func evalTime(tr backend.TimeRange) time.Time {
+	now := time.Now()
+	if tr.To.IsZero() || tr.To.After(now) {
+		return now
+	}
+	return tr.To
+}
+
+// maxPoints is Prometheus' limit of points per series in a range query.
+const maxPoints = 11000
+
+// rangeOf derives the range query's step from the panel's interval and max data points,
+// aligned so that refreshes hit the same steps.
+func rangeOf(q backend.DataQuery) v1.Range {
+	from, to := q.TimeRange.From, evalTime(q.TimeRange)
+	if !from.Before(to) {
+		from = to.Add(-time.Hour)
+	}
+	span := to.Sub(from)
+	step := q.Interval
+	if q.MaxDataPoints > 0 {
+		if byPoints := span / time.Duration(q.MaxDataPoints); byPoints > step {
+			step = byPoints
+		}
+	}
+	if floor := span / maxPoints; step < floor {
+		step = floor
+	}
+	step = step.Truncate(time.Second)
+	if step < time.Second {
+		step = time.Second
+	}
+	from = from.Truncate(step)
+	return v1.Range{Start: from, End: to, Step: step}
+}
+
+func errorResponse(err error) backend.DataResponse {
+	var pe *prom.Error
+	if errors.As(err, &pe) {
+		return backend.ErrDataResponseWithSource(pe.Status, pe.Source, pe.Message)
+	}
+	if backend.IsDownstreamError(err) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, err.Error())
+}
+
+// addNotices shows Prometheus warnings on the panel instead of dropping them.
+func addNotices(frs data.Frames, warnings []string) {
+	if len(warnings) == 0 || len(frs) == 0 {
+		return
+	}
+	f := frs[0]
+	if f.Meta == nil {
+		f.Meta = &data.FrameMeta{}
+	}
+	for _, w := range warnings {
+		f.Meta.Notices = append(f.Meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: "Prometheus: " + w})
+	}
+}
