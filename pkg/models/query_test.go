@@ -1,0 +1,106 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/seed/rscerts/pkg/certs"
+)
+
+func TestParseQueryDefaults(t *testing.T) {
+	q, err := ParseQuery(backend.DataQuery{JSON: []byte(`{"refId":"A","datasource":{"uid":"x"},"intervalMs":1000}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.QueryType != QueryCertificates || q.Category != CategoryAll || q.GroupBy != certs.GroupByNode || q.MetricVersion != MetricVersionDefault {
+		t.Fatalf("unexpected defaults: %+v", q)
+	}
+}
+
+func TestParseQueryTypeFromDataQuery(t *testing.T) {
+	q, err := ParseQuery(backend.DataQuery{QueryType: "days", JSON: []byte(`{}`)})
+	if err != nil || q.QueryType != QueryDays {
+		t.Fatalf("got %+v, %v", q, err)
+	}
+	q, err = ParseQuery(backend.DataQuery{QueryType: "days", JSON: []byte(`{"queryType":"timeseries"}`)})
+	if err != nil || q.QueryType != QueryTimeseries {
+		t.Fatalf("JSON queryType must win: %+v, %v", q, err)
+	}
+}
+
+func TestParseQueryFull(t *testing.T) {
+	q, err := ParseQuery(backend.DataQuery{JSON: []byte(`{"queryType":"days","clusters":["a.b"],"nodes":["1","2"],
+		"certificates":["api"],"category":"user-managed","metricVersion":"v1","groupBy":"certificate"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := q.Filter()
+	if !slices.Equal(f.Clusters, []string{"a.b"}) || !slices.Equal(f.Nodes, []string{"1", "2"}) || f.Category != "user-managed" || q.GroupBy != certs.GroupByCertificate {
+		t.Fatalf("got %+v", q)
+	}
+}
+
+func TestParseQueryRejects(t *testing.T) {
+	tests := []struct{ json, want string }{
+		{`{"queryType":"renewals"}`, `unknown queryType "renewals"`},
+		{`{"category":"managed"}`, `unknown category "managed"`},
+		{`{"metricVersion":"v3"}`, `unknown metricVersion "v3"`},
+		{`{"groupBy":"instance"}`, `unknown groupBy "instance"`},
+		{`{"clusters":"a"}`, "invalid query JSON"},
+		{`{"clusters":[1]}`, "invalid query JSON"},
+		{`not json`, "invalid query JSON"},
+		{fmt.Sprintf(`{"nodes":%s}`, manyValues(MaxFilterValues+1)), "nodes filter has 1001 values"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			_, err := ParseQuery(backend.DataQuery{JSON: []byte(tt.json)})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestResolveVersion(t *testing.T) {
+	tests := []struct {
+		query, def, want MetricVersion
+	}{
+		{MetricVersionDefault, MetricVersionV1, MetricVersionV1},
+		{MetricVersionDefault, MetricVersionDefault, MetricVersionAuto},
+		{MetricVersionV2, MetricVersionV1, MetricVersionV2},
+	}
+	for _, tt := range tests {
+		if got := (Query{MetricVersion: tt.query}).ResolveVersion(tt.def); got != tt.want {
+			t.Errorf("ResolveVersion(%q, default %q) = %q, want %q", tt.query, tt.def, got, tt.want)
+		}
+	}
+	if v := MetricVersionAuto.Versions(); !slices.Equal(v, []certs.Version{certs.V1, certs.V2}) {
+		t.Errorf("auto reads %v", v)
+	}
+}
+
+func manyValues(n int) string {
+	vals := make([]string, n)
+	for i := range vals {
+		vals[i] = fmt.Sprint(i)
+	}
+	b, _ := json.Marshal(vals)
+	return string(b)
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{`{}`, `{"queryType":"days","clusters":["a"]}`, `{"groupBy":1}`, `[]`, `null`, `{"nodes":[null]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		q, err := ParseQuery(backend.DataQuery{JSON: b})
+		if err == nil && q.Validate() != nil {
+			t.Fatalf("ParseQuery accepted a query Validate rejects: %+v", q)
+		}
+	})
+}
