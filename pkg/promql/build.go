@@ -128,10 +128,12 @@ func missingExpr(sel Selection, lookback time.Duration) string {
 }
 
 // subqueryStep keeps the missing-series subquery at about 60 evaluations whatever the window.
+// Subquery steps are aligned to multiples of the step, so a series is found missing only if
+// it existed at one of them: a series that lived less than one step can go unnoticed.
 func subqueryStep(lookback time.Duration) time.Duration {
 	step := (lookback / 60).Truncate(time.Second)
-	if step < 15*time.Second {
-		step = 15 * time.Second
+	if step < 5*time.Second {
+		step = 5 * time.Second
 	}
 	return step
 }

@@ -72,7 +72,8 @@ func TestRangeHasNoMissingBranch(t *testing.T) {
 
 func TestSubqueryStep(t *testing.T) {
 	for _, tt := range []struct{ lookback, want time.Duration }{
-		{time.Minute, 15 * time.Second},
+		{time.Minute, 5 * time.Second},
+		{5 * time.Minute, 5 * time.Second},
 		{time.Hour, time.Minute},
 		{24 * time.Hour, 24 * time.Minute},
 	} {

@@ -1,0 +1,182 @@
+package certs
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+)
+
+// Observation is one deduplicated series as the query layer got it from
+// Prometheus.
+type Observation struct {
+	Labels  map[string]string
+	Version Version
+	// Present: the series exists at evaluation time and Seconds is the
+	// remaining lifetime then. Otherwise the series vanished within the
+	// lookback window and ExpiresAt was computed from its LAST sample.
+	Present   bool
+	Seconds   float64
+	ExpiresAt time.Time
+}
+
+// Certificate is one row of the product: one per Identity.
+type Certificate struct {
+	Identity
+	Category      Category
+	DaysRemaining float64   // seconds/86400, negative once expired
+	ExpiresAt     time.Time // evaluation time + seconds (present) or from the last sample (missing)
+	Status        Status
+	Source        string // "v1", "v2" or "v1+v2": which versions reported it
+	Path          string
+	Present       bool
+}
+
+const secondsPerDay = 86400
+
+// mergeAcc accumulates the observations of one identity. It stores indexes
+// into obs rather than copies so that the path (which may need a string
+// concatenation) is built once per row, not once per observation.
+type mergeAcc struct {
+	id          Identity
+	present     int // index of the winning present observation, -1 if none
+	missing     int // index of the winning missing observation, -1 if none
+	anyPath     int // first observation (input order) that has a path, -1 if none
+	presentVers versionSet
+	missingVers versionSet
+}
+
+// Merge turns observations into one Certificate per Identity: the same
+// certificate reported by several /v2 targets, by v1 and v2, or by two schemas
+// is one row.
+//
+//   - Where values differ the soonest expiry wins (Redis' docs take max across
+//     nodes, which hides the worst one). A NaN value loses to any number.
+//   - A present observation beats missing ones, whatever their expiry: the
+//     present value is current, the missing one is history.
+//   - An identity with only missing observations gets StatusMissing, keeps
+//     ExpiresAt from its (soonest) last sample and DaysRemaining =
+//     (ExpiresAt-now)/24h, so an expired certificate whose series vanished is
+//     never lost. Missing observations must therefore carry ExpiresAt.
+//   - Source lists the versions of the observations that define the row
+//     (present ones if any, else the missing ones), sorted, "+"-joined.
+//   - Path comes from the winning observation, else from the first
+//     observation of the identity (input order) that has one. Among equal
+//     values, an observation with a path beats one without, otherwise the
+//     earlier one wins: ties are resolved by input order, which the query
+//     layer keeps stable (Prometheus returns series sorted by labels).
+//   - customerManagedINE maps cluster -> true when that cluster reports
+//     customer_managed_ine_certificates = 1 (nil is fine).
+//
+// The result is sorted by DaysRemaining ascending (NaN first), then Cluster,
+// Node, Certificate.
+func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
+	// Sized for the usual duplication (v1 + three /v2 targets: 4 observations
+	// per row) rather than the worst case: sizing for len(obs) measured 7.6 MB
+	// instead of 4.4 MB per 40k observations at no measurable speed gain, and
+	// both grow if duplication is lower.
+	index := make(map[Identity]int32, len(obs)/4+1)
+	accs := make([]mergeAcc, 0, len(obs)/4+1)
+	for i := range obs {
+		o := &obs[i]
+		id := identify(o.Labels)
+		j, ok := index[id]
+		if !ok {
+			j = int32(len(accs))
+			index[id] = j
+			accs = append(accs, mergeAcc{id: id, present: -1, missing: -1, anyPath: -1})
+		}
+		a := &accs[j]
+		// hasPath costs up to four label lookups; it is only needed for the
+		// path fallback (until one is found) and to break ties.
+		if a.anyPath < 0 && hasPath(o.Labels) {
+			a.anyPath = i
+		}
+		if o.Present {
+			a.presentVers.add(o.Version)
+			if a.present < 0 {
+				a.present = i
+			} else if c := cmpValue(o.Seconds, obs[a.present].Seconds); c < 0 || c == 0 && pathBeats(o, &obs[a.present]) {
+				a.present = i
+			}
+		} else {
+			a.missingVers.add(o.Version)
+			if a.missing < 0 {
+				a.missing = i
+			} else if c := o.ExpiresAt.Compare(obs[a.missing].ExpiresAt); c < 0 || c == 0 && pathBeats(o, &obs[a.missing]) {
+				a.missing = i
+			}
+		}
+	}
+
+	out := make([]Certificate, len(accs))
+	for k := range accs {
+		a := &accs[k]
+		c := &out[k]
+		c.Identity = a.id
+		c.Category = Classify(a.id.Certificate, customerManagedINE[a.id.Cluster])
+		win := a.present
+		if win >= 0 {
+			s := obs[win].Seconds
+			c.Present = true
+			c.DaysRemaining = s / secondsPerDay
+			if !math.IsNaN(s) {
+				c.ExpiresAt = now.Add(secondsToDuration(s))
+			}
+			c.Status = th.Status(c.Category, c.DaysRemaining)
+			c.Source = a.presentVers.String()
+		} else {
+			win = a.missing
+			c.ExpiresAt = obs[win].ExpiresAt
+			c.DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+			c.Status = StatusMissing
+			c.Source = a.missingVers.String()
+		}
+		c.Path = filePath(obs[win].Labels)
+		if c.Path == "" && a.anyPath >= 0 {
+			c.Path = filePath(obs[a.anyPath].Labels)
+		}
+	}
+	slices.SortFunc(out, compareCert)
+	return out
+}
+
+// pathBeats breaks a tie between equal values: an observation with a path
+// beats one without; otherwise the earlier one stays.
+func pathBeats(o, winner *Observation) bool {
+	return !hasPath(winner.Labels) && hasPath(o.Labels)
+}
+
+// secondsToDuration converts without the undefined behaviour of converting an
+// out-of-range float to int64: ±Inf and absurd values clamp to the largest
+// representable duration (about 292 years).
+func secondsToDuration(s float64) time.Duration {
+	const limit = float64(math.MaxInt64) / float64(time.Second)
+	switch {
+	case s >= limit:
+		return math.MaxInt64
+	case s <= -limit:
+		return math.MinInt64
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+// compareCert is the row order: DaysRemaining ascending (cmp.Compare puts NaN
+// first, where an unreadable value gets attention), then Cluster, Node,
+// Certificate.
+func compareCert(a, b Certificate) int {
+	if c := cmp.Compare(a.DaysRemaining, b.DaysRemaining); c != 0 {
+		return c
+	}
+	return compareIdentity(a.Identity, b.Identity)
+}
+
+func compareIdentity(a, b Identity) int {
+	if c := cmp.Compare(a.Cluster, b.Cluster); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Node, b.Node); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Certificate, b.Certificate)
+}

@@ -1,0 +1,164 @@
+package certs
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+)
+
+func at(min int) time.Time { return testNow.Add(time.Duration(min) * time.Minute) }
+
+func pts(kv ...float64) []Point {
+	var out []Point
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, Point{T: at(int(kv[i])), Seconds: kv[i+1]})
+	}
+	return out
+}
+
+func eqPoints(a, b []Point) bool {
+	return slices.EqualFunc(a, b, func(x, y Point) bool {
+		return x.T.Equal(y.T) && (x.Seconds == y.Seconds || math.IsNaN(x.Seconds) && math.IsNaN(y.Seconds))
+	})
+}
+
+func TestMergeSeries(t *testing.T) {
+	api := func(v Version, instance string, p []Point, extra ...string) SeriesIn {
+		kv := append([]string{"cluster", "c", "node", "1", "logical_name", "api", "instance", instance}, extra...)
+		return SeriesIn{Labels: lbl(kv...), Version: v, Points: p}
+	}
+	in := []SeriesIn{
+		api(V2, "a", pts(0, 100, 1, 99, 2, 98)),
+		api(V2, "b", pts(1, 90, 3, 97), "path", "/p/api_cert.pem"),
+		api(V1, "c", pts(2, 98, 0, 150, 4, math.NaN())),
+		{Labels: lbl("cluster", "c", "node", "1", "filename", "mesh_ca_signed_cert.pem"), Version: V2, Points: pts(5, 1, 5, 2, 4, 3)},
+		{Labels: lbl("cluster", "c", "node", "0", "logical_name", "cm"), Version: V1}, // no points: kept
+	}
+	inCopy := make([][]Point, len(in))
+	for i := range in {
+		inCopy[i] = slices.Clone(in[i].Points)
+	}
+	got := MergeSeries(in, map[string]bool{"c": true})
+	if len(got) != 3 {
+		t.Fatalf("%d series, want 3: %+v", len(got), got)
+	}
+	// Sorted by cluster, node, certificate.
+	wantIDs := []Identity{{"c", "0", "cm"}, {"c", "1", "api"}, {"c", "1", "mesh_ca_signed"}}
+	for i, s := range got {
+		if s.Identity != wantIDs[i] {
+			t.Errorf("series %d: %+v, want %+v", i, s.Identity, wantIDs[i])
+		}
+	}
+	a := got[1]
+	if want := pts(0, 100, 1, 90, 2, 98, 3, 97, 4, math.NaN()); !eqPoints(a.Points, want) {
+		t.Errorf("api points %v, want %v", a.Points, want)
+	}
+	if a.Source != "v1+v2" || a.Path != "/p/api_cert.pem" || a.Category != UserManaged {
+		t.Errorf("api series %+v", a)
+	}
+	m := got[2]
+	if want := pts(4, 3, 5, 1); !eqPoints(m.Points, want) {
+		t.Errorf("mesh points %v, want %v", m.Points, want)
+	}
+	if m.Category != UserManaged { // customer-managed INE
+		t.Errorf("mesh category %q", m.Category)
+	}
+	if len(got[0].Points) != 0 || got[0].Source != "v1" {
+		t.Errorf("cm series %+v", got[0])
+	}
+	for i := range in {
+		if !eqPoints(in[i].Points, inCopy[i]) {
+			t.Errorf("input %d modified", i)
+		}
+	}
+	// NaN loses to a number at the same instant.
+	nan := MergeSeries([]SeriesIn{
+		{Labels: lbl("logical_name", "x"), Points: pts(0, math.NaN())},
+		{Labels: lbl("logical_name", "x"), Points: pts(0, 7)},
+	}, nil)
+	if !eqPoints(nan[0].Points, pts(0, 7)) {
+		t.Errorf("NaN vs number: %v", nan[0].Points)
+	}
+	// The same instant in another location is one point.
+	loc := time.FixedZone("X", 3600)
+	one := MergeSeries([]SeriesIn{
+		{Labels: lbl("logical_name", "x"), Points: []Point{{T: testNow, Seconds: 5}}},
+		{Labels: lbl("logical_name", "x"), Points: []Point{{T: testNow.In(loc), Seconds: 4}}},
+	}, nil)
+	if len(one[0].Points) != 1 || one[0].Points[0].Seconds != 4 {
+		t.Errorf("same instant, other zone: %v", one[0].Points)
+	}
+}
+
+func TestGroupSeries(t *testing.T) {
+	mk := func(cluster, node, cert, src string, p []Point) Series {
+		return Series{Identity: Identity{cluster, node, cert}, Category: Classify(cert, false), Source: src, Path: "/" + node + "/" + cert, Points: p}
+	}
+	in := []Series{
+		mk("a", "1", "api", "v1", pts(0, 10, 1, 9, 2, 8)),
+		mk("a", "2", "api", "v2", pts(0, 12, 2, 5, 3, 4)),
+		mk("a", "1", "cm", "v2", pts(1, 2, 4, 1)),
+		mk("b", "1", "api", "v2", nil),
+		mk("b", "2", "api", "v2", nil),
+	}
+	orig := make([][]Point, len(in))
+	for i := range in {
+		orig[i] = slices.Clone(in[i].Points)
+	}
+
+	byCert := GroupSeries(in, GroupByCertificate)
+	if len(byCert) != 3 {
+		t.Fatalf("by certificate: %d series: %+v", len(byCert), byCert)
+	}
+	// a/api: union of instants, pointwise min; named after node 2 (holds the
+	// min at the last instant, t=3).
+	// Sorted by the named identity: a/1/cm before a/2/api.
+	ga := byCert[1]
+	if ga.Identity != (Identity{"a", "2", "api"}) || ga.Source != "v1+v2" || ga.Path != "/2/api" {
+		t.Errorf("a/api group %+v", ga)
+	}
+	if want := pts(0, 10, 1, 9, 2, 5, 3, 4); !eqPoints(ga.Points, want) {
+		t.Errorf("a/api points %v, want %v", ga.Points, want)
+	}
+	if byCert[0].Identity != (Identity{"a", "1", "cm"}) {
+		t.Errorf("a/cm group %+v", byCert[0].Identity)
+	}
+	// No points at all: the first member by identity names it.
+	if byCert[2].Identity != (Identity{"b", "1", "api"}) || len(byCert[2].Points) != 0 {
+		t.Errorf("b/api group %+v", byCert[2])
+	}
+
+	byCluster := GroupSeries(in, GroupByCluster)
+	if len(byCluster) != 2 {
+		t.Fatalf("by cluster: %d", len(byCluster))
+	}
+	gc := byCluster[0]
+	if want := pts(0, 10, 1, 2, 2, 5, 3, 4, 4, 1); !eqPoints(gc.Points, want) {
+		t.Errorf("cluster a points %v, want %v", gc.Points, want)
+	}
+	if gc.Identity != (Identity{"a", "1", "cm"}) || gc.Category != UserManaged || gc.Source != "v1+v2" {
+		t.Errorf("cluster a group %+v", gc)
+	}
+
+	byNode := GroupSeries(in, GroupByNode)
+	if len(byNode) != len(in) {
+		t.Errorf("by node: %d series, want %d", len(byNode), len(in))
+	}
+	for i := range in {
+		if !eqPoints(in[i].Points, orig[i]) {
+			t.Errorf("input %d modified", i)
+		}
+	}
+	// Tie at the last instant: first by identity.
+	tie := GroupSeries([]Series{mk("a", "2", "x", "v1", pts(0, 1)), mk("a", "1", "x", "v1", pts(0, 1))}, GroupByCertificate)
+	if tie[0].Node != "1" {
+		t.Errorf("tie named %q, want node 1", tie[0].Node)
+	}
+	// A member with a point at the last instant beats one without, even if
+	// the latter has smaller values earlier.
+	late := GroupSeries([]Series{mk("a", "1", "x", "v1", pts(0, 1)), mk("a", "2", "x", "v1", pts(5, 100))}, GroupByCertificate)
+	if late[0].Node != "2" {
+		t.Errorf("late named %q, want node 2", late[0].Node)
+	}
+}

@@ -1,0 +1,302 @@
+package pluginhost
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/simulator"
+)
+
+// row is one certificates-table row as the frame carries it.
+type row struct {
+	Cluster, Node, Certificate, Category, Status, Source, Path string
+	Days                                                       float64
+	ExpiresAt                                                  time.Time
+}
+
+func tableRows(t *testing.T, r backend.DataResponse) []row {
+	t.Helper()
+	if r.Error != nil {
+		t.Fatalf("query failed: %v", r.Error)
+	}
+	if len(r.Frames) != 1 {
+		t.Fatalf("want one table frame, got %d", len(r.Frames))
+	}
+	f := r.Frames[0]
+	out := make([]row, f.Rows())
+	for i := range out {
+		s := func(name string) string { fl, _ := f.FieldByName(name); return fl.At(i).(string) }
+		days, _ := f.FieldByName("Days remaining")
+		exp, _ := f.FieldByName("Expires at")
+		out[i] = row{Cluster: s("Cluster"), Node: s("Node"), Certificate: s("Certificate"), Category: s("Category"),
+			Status: s("Status"), Source: s("Source"), Path: s("Path"), Days: days.At(i).(float64), ExpiresAt: exp.At(i).(time.Time)}
+	}
+	return out
+}
+
+func (r *rig) query(t *testing.T, ds *Datasource, model map[string]any) backend.DataResponse {
+	t.Helper()
+	now := time.Now()
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+		dataQuery("A", model, now.Add(-5*time.Minute), now),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Responses["A"]
+}
+
+// expected derives the rows the plugin must show from the simulator's ground truth,
+// independently of package certs: category from the simulator's own classes, status from
+// the documented default thresholds.
+func (r *rig) expected() map[certs.Identity]row {
+	category := map[simulator.Category]string{"user": "user-managed", "ca": "user-managed", "internode": "auto-rotated", "active-active": "other"}
+	out := map[certs.Identity]row{}
+	add := func(id certs.Identity, c simulator.Certificate, source string) {
+		days := c.RemainingSeconds / 86400
+		cat := category[c.Category]
+		warn, crit := 30.0, 14.0
+		if cat == "auto-rotated" {
+			warn = 45
+		}
+		status := "ok"
+		switch {
+		case days < 0:
+			status = "expired"
+		case days < crit:
+			status = "critical"
+		case days < warn:
+			status = "warning"
+		}
+		if prev, ok := out[id]; ok {
+			source = "v1+v2"
+			_ = prev
+		}
+		out[id] = row{Cluster: id.Cluster, Node: id.Node, Certificate: id.Certificate, Category: cat, Status: status, Source: source, Days: days}
+	}
+	for _, c := range r.sim.Certificates() {
+		if c.InV1 {
+			add(certs.Identity{Cluster: c.Cluster, Node: c.Node, Certificate: c.Name}, c, "v1")
+		}
+		node := c.Node
+		if inst, ok := r.instanceOf[c.Cluster][c.Node]; ok {
+			node = inst // per-node schema: no node label, the scrape instance names the node
+		}
+		add(certs.Identity{Cluster: c.Cluster, Node: node, Certificate: c.Name}, c, "v2")
+	}
+	return out
+}
+
+func TestIntegrationRealPrometheus(t *testing.T) {
+	r := startRig(t)
+	// A short lookback makes the missing-series subquery step 5s, so the vanish test does not
+	// wait for a minute boundary.
+	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "5m"}, nil)
+
+	t.Run("health names version and what was found", func(t *testing.T) {
+		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Status != backend.HealthStatusOk || !strings.Contains(h.Message, "Prometheus "+strings.TrimPrefix(r.prom.Version, "v")) ||
+			!strings.Contains(h.Message, "v1 and v2 metrics: 4 clusters") {
+			t.Fatalf("health %v: %q (Prometheus %s)", h.Status, h.Message, r.prom.Version)
+		}
+	})
+
+	t.Run("one row per certificate, every schema, duplicates merged", func(t *testing.T) {
+		rows := tableRows(t, r.query(t, ds, map[string]any{"queryType": "certificates"}))
+		want := r.expected()
+		if len(rows) != len(want) {
+			t.Errorf("got %d rows, want %d", len(rows), len(want))
+			got := map[certs.Identity]bool{}
+			for _, g := range rows {
+				got[certs.Identity{Cluster: g.Cluster, Node: g.Node, Certificate: g.Certificate}] = true
+			}
+			for id := range want {
+				if !got[id] {
+					t.Errorf("missing row %v", id)
+				}
+			}
+		}
+		seen := map[certs.Identity]bool{}
+		for _, got := range rows {
+			id := certs.Identity{Cluster: got.Cluster, Node: got.Node, Certificate: got.Certificate}
+			if seen[id] {
+				t.Errorf("duplicate row %v", id)
+			}
+			seen[id] = true
+			w, ok := want[id]
+			if !ok {
+				t.Errorf("unexpected row %+v", got)
+				continue
+			}
+			if got.Category != w.Category || got.Status != w.Status || got.Source != w.Source || math.Abs(got.Days-w.Days) > 1e-6 {
+				t.Errorf("row %v:\n got %+v\nwant %+v", id, got, w)
+			}
+		}
+		if !slices.IsSortedFunc(rows, func(a, b row) int { return cmpFloat(a.Days, b.Days) }) {
+			t.Errorf("rows are not sorted soonest first")
+		}
+		for _, got := range rows {
+			if got.Certificate == "tls" {
+				t.Errorf("an unrelated x509 exporter's series leaked in: %+v", got)
+			}
+		}
+	})
+
+	t.Run("filters are exact values", func(t *testing.T) {
+		rows := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{"c1.example.com"}, "certificates": []string{"api"}, "category": "user-managed"}))
+		if len(rows) != 3 {
+			t.Fatalf("want api on 3 nodes of c1, got %+v", rows)
+		}
+		for _, regexLike := range []string{"c1.example.co.", "c1Xexample.com", ".*", "c1.example.com|c2.example.com"} {
+			if rows := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{regexLike}})); len(rows) != 0 {
+				t.Fatalf("cluster filter %q matched %d rows", regexLike, len(rows))
+			}
+		}
+	})
+
+	t.Run("versions", func(t *testing.T) {
+		for _, v := range []string{"v1", "v2"} {
+			rows := tableRows(t, r.query(t, ds, map[string]any{"metricVersion": v}))
+			if len(rows) == 0 {
+				t.Fatalf("%s: no rows", v)
+			}
+			for _, got := range rows {
+				if got.Source != v {
+					t.Fatalf("%s query returned a row from %s", v, got.Source)
+				}
+			}
+		}
+	})
+
+	t.Run("days frames for alerting, grouped", func(t *testing.T) {
+		for by, want := range map[string]int{"cluster": 4} {
+			resp := r.query(t, ds, map[string]any{"queryType": "days", "groupBy": by})
+			if resp.Error != nil || len(resp.Frames) != want {
+				t.Fatalf("groupBy %s: %d frames, error %v", by, len(resp.Frames), resp.Error)
+			}
+			checkNumericMulti(t, resp.Frames)
+		}
+		resp := r.query(t, ds, map[string]any{"queryType": "days", "groupBy": "certificate", "clusters": []string{"c1.example.com"}})
+		checkNumericMulti(t, resp.Frames)
+		for _, f := range resp.Frames {
+			if _, hasNode := f.Fields[0].Labels["node"]; hasNode || f.Fields[0].Labels["cluster"] != "c1.example.com" {
+				t.Fatalf("groupBy certificate labels: %v", f.Fields[0].Labels)
+			}
+		}
+		none := r.query(t, ds, map[string]any{"queryType": "days", "clusters": []string{"no-such-cluster"}})
+		if none.Error != nil || len(none.Frames) != 1 || len(none.Frames[0].Fields) != 0 || none.Frames[0].Meta.Type != data.FrameTypeNumericMulti {
+			t.Fatalf("no match must be the dataplane no-data frame: %+v", none)
+		}
+	})
+
+	t.Run("timeseries", func(t *testing.T) {
+		now := time.Now()
+		q := dataQuery("A", map[string]any{"queryType": "timeseries", "clusters": []string{"c2.example.com"}, "groupBy": "certificate"}, now.Add(-time.Minute), now)
+		q.Interval = time.Second
+		out, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := out.Responses["A"]
+		if resp.Error != nil || len(resp.Frames) == 0 {
+			t.Fatalf("frames %d, error %v", len(resp.Frames), resp.Error)
+		}
+		for _, f := range resp.Frames {
+			if f.Meta.Type != data.FrameTypeTimeSeriesMulti || len(f.Fields) != 2 || f.Fields[0].Len() == 0 || f.Fields[1].Config.Unit != "d" {
+				t.Fatalf("bad timeseries frame %s", mustJSON(f))
+			}
+		}
+	})
+
+	t.Run("resources", func(t *testing.T) {
+		_, body := resourceCall(t, ds, "clusters", "clusters")
+		if string(body) != `["c1.example.com","c2.example.com","c3.example.com","legacy.example.com"]` {
+			t.Fatalf("clusters: %s", body)
+		}
+		_, body = resourceCall(t, ds, "nodes", "nodes?cluster=c1.example.com&cluster=legacy.example.com")
+		if string(body) != `["1","2","3"]` {
+			t.Fatalf("nodes: %s", body)
+		}
+		_, body = resourceCall(t, ds, "certificates", "certificates?cluster=c2.example.com")
+		if !strings.Contains(string(body), `"client_cert-12941999:1-crdt"`) || !strings.Contains(string(body), `"trusted_ca"`) {
+			t.Fatalf("certificates: %s", body)
+		}
+	})
+
+	t.Run("a vanished certificate stays, as missing", func(t *testing.T) {
+		before := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "certificates": []string{"api"}}))
+		if len(before) != 1 {
+			t.Fatalf("before: %+v", before)
+		}
+		r.sim.Vanish("c1.example.com", "2", "api")
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			rows := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "certificates": []string{"api"}}))
+			if len(rows) == 1 && rows[0].Status == "missing" {
+				got := rows[0]
+				// Expiry from the last sample: sample time + value, within a scrape of the original.
+				if d := got.ExpiresAt.Sub(before[0].ExpiresAt); d > 5*time.Second || d < -5*time.Second {
+					t.Fatalf("missing row expiry moved by %s: %+v vs %+v", d, got, before[0])
+				}
+				if math.Abs(got.Days-time.Until(got.ExpiresAt).Hours()/24) > 0.01 {
+					t.Fatalf("days not recomputed from expiry: %+v", got)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never reported missing: %+v", rows)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	})
+}
+
+func checkNumericMulti(t *testing.T, frs data.Frames) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, f := range frs {
+		if f.Meta == nil || f.Meta.Type != data.FrameTypeNumericMulti || f.Meta.TypeVersion != (data.FrameTypeVersion{0, 1}) || len(f.Fields) != 1 {
+			t.Fatalf("not a numeric-multi frame: %s", mustJSON(f))
+		}
+		fl := f.Fields[0]
+		if fl.Name != "Days remaining" || fl.Type() != data.FieldTypeFloat64 || fl.Config == nil || fl.Config.DisplayNameFromDS == "" || fl.Config.Unit != "d" {
+			t.Fatalf("bad value field: %s", mustJSON(f))
+		}
+		key := fl.Labels.String()
+		if seen[key] {
+			t.Fatalf("labels %s are not unique", key)
+		}
+		seen[key] = true
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
