@@ -79,9 +79,10 @@ func version(m model.Metric) certs.Version {
 	return certs.Version(m[promql.LabelVersion])
 }
 
+// epoch converts float seconds to a time at millisecond precision, the precision of
+// Prometheus timestamps, so float noise never shows as nanoseconds.
 func epoch(sec float64) time.Time {
-	whole, frac := math.Modf(sec)
-	return time.Unix(int64(whole), int64(frac*1e9)).UTC()
+	return time.UnixMilli(int64(math.Round(sec * 1000))).UTC()
 }
 
 func typeName(v model.Value) string {

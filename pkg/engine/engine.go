@@ -44,6 +44,16 @@ func (r Request) selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
+// InstantExpr is the PromQL of an instant (table, alert) query.
+func (r Request) InstantExpr(missingLookback time.Duration) string {
+	return promql.Instant(r.selection(), missingLookback)
+}
+
+// RangeExpr is the PromQL of a range (time series) query.
+func (r Request) RangeExpr() string {
+	return promql.Range(r.selection())
+}
+
 // Snapshot is the state of every matching certificate at one instant.
 type Snapshot struct {
 	At           time.Time
@@ -54,8 +64,7 @@ type Snapshot struct {
 // Certificates evaluates the request at `at` (an instant query) and returns filtered,
 // grouped rows sorted soonest first.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	expr := promql.Instant(r.selection(), e.Settings.MissingLookback)
-	v, warnings, err := e.Prom.Query(ctx, expr, at)
+	v, warnings, err := e.Prom.Query(ctx, r.InstantExpr(e.Settings.MissingLookback), at)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +85,7 @@ type SeriesResult struct {
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
 // series.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
-	v, warnings, err := e.Prom.QueryRange(ctx, promql.Range(r.selection()), rng)
+	v, warnings, err := e.Prom.QueryRange(ctx, r.RangeExpr(), rng)
 	if err != nil {
 		return nil, err
 	}

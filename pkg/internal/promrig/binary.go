@@ -1,0 +1,235 @@
+// Package promrig runs a real Prometheus server for integration tests.
+//
+// The binary comes from $PROMETHEUS_BIN, else `prometheus` on PATH, else it
+// is built once from the Go module proxy at PinnedVersion and cached. Tests
+// are skipped loudly when no binary can be had, unless REQUIRE_PROMETHEUS=1.
+package promrig
+
+import (
+	"context"
+	"debug/buildinfo"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// PinnedVersion is the Go module version of Prometheus built when no binary is
+// installed. Prometheus 3.x is published as module v0.3MM.P = release 3.MM.P.
+const PinnedVersion = "v0.316.0"
+
+const (
+	modulePath = "github.com/prometheus/prometheus"
+	// A cold build downloads ~300 modules and compiles a large tree on 2 cores.
+	buildTimeout = 25 * time.Minute
+	// PinnedBinEnv value that skips PATH and forces the pinned build, so a
+	// machine with Debian's 2.x installed can still test against 3.x.
+	pinnedKeyword = "pinned"
+)
+
+// Required reports whether REQUIRE_PROMETHEUS=1, i.e. a missing binary must
+// fail the test instead of skipping it (set it in CI so skips are not silent).
+func Required() bool { return os.Getenv("REQUIRE_PROMETHEUS") == "1" }
+
+// Binary returns the Prometheus binary to run. It skips the test (or fails
+// it when Required) if none can be found or built. A set but unusable
+// PROMETHEUS_BIN always fails: that is a misconfiguration, not an absence.
+func Binary(t testing.TB) string {
+	t.Helper()
+	if env := os.Getenv("PROMETHEUS_BIN"); env != "" && env != pinnedKeyword {
+		if err := checkExecutable(env); err != nil {
+			t.Fatalf("PROMETHEUS_BIN=%q is not usable: %v", env, err)
+		}
+		return env
+	}
+	if os.Getenv("PROMETHEUS_BIN") != pinnedKeyword {
+		if p, err := exec.LookPath("prometheus"); err == nil {
+			return p
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	// Leave room for the test itself; go test's default -timeout is 10m.
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			ctx, cancel = context.WithDeadline(ctx, dl.Add(-30*time.Second))
+			defer cancel()
+		}
+	}
+	bin, err := ensurePinned(ctx, t.Logf)
+	if err != nil {
+		msg := fmt.Sprintf("PROMETHEUS NOT AVAILABLE: integration test skipped: %v; "+
+			"set PROMETHEUS_BIN=/path/to/prometheus, install prometheus on PATH, or pre-build with "+
+			"`GOBIN=%s go install %s/cmd/prometheus@%s` (and raise go test -timeout); "+
+			"set REQUIRE_PROMETHEUS=1 to make this a failure", err, pinnedDir(), modulePath, PinnedVersion)
+		if Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return bin
+}
+
+// EnsureBinary builds (or finds in the cache) the pinned Prometheus and
+// returns its path; for CI scripts and mage targets that pre-build it so that
+// tests do not pay the one-off ~5 minute build. Progress goes to stderr.
+func EnsureBinary(ctx context.Context) (string, error) {
+	return ensurePinned(ctx, func(f string, a ...any) { fmt.Fprintf(os.Stderr, "promrig: "+f+"\n", a...) })
+}
+
+var (
+	buildOnce sync.Once
+	buildBin  string
+	buildErr  error
+)
+
+// ensurePinned builds at most once per process (later callers share the result,
+// including a failure, so N tests do not retry an N-minute build) and takes a
+// file lock so parallel test processes do not build side by side.
+func ensurePinned(ctx context.Context, logf func(string, ...any)) (string, error) {
+	buildOnce.Do(func() { buildBin, buildErr = buildPinned(ctx, logf) })
+	return buildBin, buildErr
+}
+
+// CacheDir is $RSCERTS_CACHE_DIR, else <os.UserCacheDir()>/rscerts.
+func CacheDir() string {
+	if d := os.Getenv("RSCERTS_CACHE_DIR"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "rscerts")
+	}
+	return filepath.Join(os.TempDir(), "rscerts-cache")
+}
+
+func pinnedDir() string { return filepath.Join(CacheDir(), "prometheus-"+PinnedVersion) }
+
+func buildPinned(ctx context.Context, logf func(string, ...any)) (string, error) {
+	dir := pinnedDir()
+	bin := filepath.Join(dir, exeName("prometheus"))
+	if checkExecutable(bin) == nil {
+		return bin, nil
+	}
+	if err := os.MkdirAll(CacheDir(), 0o755); err != nil {
+		return "", err
+	}
+	unlock, err := lockFile(ctx, dir+".lock", logf)
+	if err != nil {
+		return "", fmt.Errorf("lock %s.lock: %w", dir, err)
+	}
+	defer unlock()
+	if checkExecutable(bin) == nil { // another process built it while we waited
+		return bin, nil
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		if gr := os.Getenv("GOROOT"); gr != "" && checkExecutable(filepath.Join(gr, "bin", "go")) == nil {
+			goBin = filepath.Join(gr, "bin", "go")
+		} else {
+			return "", errors.New("cannot build Prometheus: `go` not found on PATH")
+		}
+	}
+	// Install into a staging dir and rename, so an interrupted build never
+	// leaves a half-written binary where the next run would trust it.
+	stage, err := os.MkdirTemp(CacheDir(), "prometheus-build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(stage)
+	pkg := modulePath + "/cmd/prometheus@" + PinnedVersion
+	logf("building Prometheus %s (%s) into %s: slow once (~5 min), cached afterwards", PinnedVersion, pkg, dir)
+	cmd := exec.CommandContext(ctx, goBin, "install", pkg)
+	cmd.Dir = stage // outside any module, so the caller's go.mod/go.work cannot interfere
+	// CGO_ENABLED=0: no C toolchain needed, static binary.
+	cmd.Env = append(os.Environ(), "GOBIN="+stage, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=")
+	out := &tailBuffer{max: 64 << 10}
+	cmd.Stdout, cmd.Stderr = out, out
+	start := time.Now()
+	done := make(chan struct{})
+	go func() { // progress, so a silent 5-minute pause does not look like a hang
+		tk := time.NewTicker(30 * time.Second)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				logf("still building Prometheus %s (%s elapsed)", PinnedVersion, time.Since(start).Round(time.Second))
+			}
+		}
+	}()
+	err = cmd.Run()
+	close(done)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%v)", err, ctx.Err())
+		}
+		return "", fmt.Errorf("go install %s failed after %s: %v\n%s", pkg, time.Since(start).Round(time.Second), err, out.String())
+	}
+	built := filepath.Join(stage, exeName("prometheus"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Rename(built, bin); err != nil {
+		return "", err
+	}
+	logf("built Prometheus %s in %s", PinnedVersion, time.Since(start).Round(time.Second))
+	return bin, nil
+}
+
+func exeName(n string) string {
+	if filepath.Separator == '\\' {
+		return n + ".exe"
+	}
+	return n
+}
+
+func checkExecutable(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() || (filepath.Separator == '/' && fi.Mode().Perm()&0o111 == 0) {
+		return fmt.Errorf("%s is not an executable file", p)
+	}
+	return nil
+}
+
+var versionRE = regexp.MustCompile(`version\s+v?(\d+\.\d+\.\d+)`)
+
+// binaryVersion returns "2.42.0" or "3.16.0". A `go install`ed Prometheus
+// prints an empty version (it is set by ldflags in release builds), so fall
+// back to the module version embedded in the binary: v0.316.0 -> 3.16.0.
+func binaryVersion(ctx context.Context, bin string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--version").CombinedOutput()
+	if m := versionRE.FindSubmatch(out); m != nil {
+		return string(m[1]), nil
+	}
+	if bi, berr := buildinfo.ReadFile(bin); berr == nil && bi.Main.Path == modulePath {
+		if v, ok := moduleToRelease(bi.Main.Version); ok {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("cannot tell the version of %s (err %v): %s", bin, err, strings.TrimSpace(string(out)))
+}
+
+// moduleToRelease maps Prometheus' Go module versions to releases:
+// v0.MM.P is 2.MM.P and v0.3MM.P is 3.MM.P.
+func moduleToRelease(mod string) (string, bool) {
+	var mm, p int
+	if _, err := fmt.Sscanf(mod, "v0.%d.%d", &mm, &p); err != nil {
+		return "", false
+	}
+	if mm >= 300 {
+		return fmt.Sprintf("%d.%d.%d", mm/100, mm%100, p), true
+	}
+	return fmt.Sprintf("2.%d.%d", mm, p), true
+}

@@ -1,0 +1,214 @@
+package promrig
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	startTimeout = 60 * time.Second
+	stopGrace    = 10 * time.Second
+	logLimit     = 1 << 20 // keep the last MiB of Prometheus' output
+	bindRetries  = 5
+)
+
+// Server is a running Prometheus.
+type Server struct {
+	URL        string // http://127.0.0.1:port
+	Version    string // e.g. "2.42.0", "3.16.0"
+	Major      int    // 2 or 3
+	Bin        string // the binary that runs
+	ConfigYAML string // the rendered prometheus.yml
+
+	cmd      *exec.Cmd
+	log      *tailBuffer
+	exited   chan struct{} // closed once the process has exited
+	waitErr  error
+	stopOnce sync.Once
+}
+
+// Start runs Prometheus with cfg on a free loopback port, waits until it is
+// ready and registers t.Cleanup to stop it. It skips or fails like Binary
+// when there is no Prometheus, and fails with the log tail if it cannot start.
+func Start(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	bin := Binary(t)
+	version, err := binaryVersion(context.Background(), bin)
+	if err != nil {
+		t.Fatalf("promrig: %v", err)
+	}
+	major, _ := strconv.Atoi(strings.SplitN(version, ".", 2)[0])
+	yml, err := renderConfig(cfg, major)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// TempDir before Cleanup: cleanups run last-in first-out, so the process is
+	// stopped before its data directory is removed.
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfgPath, []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; ; attempt++ {
+		s, err := launch(bin, cfgPath, filepath.Join(dir, fmt.Sprintf("data%d", attempt)), cfg.ExtraArgs)
+		if err != nil {
+			t.Fatalf("promrig: start %s: %v", bin, err)
+		}
+		s.Version, s.Major, s.Bin, s.ConfigYAML = version, major, bin, yml
+		t.Cleanup(s.Stop)
+		err = s.waitReady(startTimeout)
+		if err == nil {
+			t.Logf("promrig: Prometheus %s ready at %s", version, s.URL)
+			return s
+		}
+		s.Stop()
+		// The port was free when picked but another process may take it before
+		// Prometheus binds it; pick again.
+		if attempt < bindRetries && strings.Contains(s.Log(), "address already in use") {
+			continue
+		}
+		t.Fatalf("promrig: Prometheus %s (%s) did not become ready: %v\nconfig:\n%s\nlog tail:\n%s",
+			version, bin, err, yml, tail(s.Log(), 60))
+	}
+}
+
+func launch(bin, cfgPath, dataDir string, extra []string) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	// Only flags that both 2.42 (Debian) and 3.x accept.
+	args := append([]string{
+		"--config.file=" + cfgPath,
+		"--storage.tsdb.path=" + dataDir,
+		"--web.listen-address=" + addr,
+		"--web.enable-lifecycle",
+		"--log.level=info",
+	}, extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = filepath.Dir(cfgPath) // anything Prometheus writes relative lands in the temp dir
+	s := &Server{URL: "http://" + addr, cmd: cmd, log: &tailBuffer{max: logLimit}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	setProcAttr(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { s.waitErr = cmd.Wait(); close(s.exited) }()
+	return s, nil
+}
+
+// freePort asks the kernel for a free loopback port. It is released before
+// Prometheus binds it, hence the retry in Start.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (s *Server) waitReady(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last string
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.exited:
+			return fmt.Errorf("process exited: %v", s.waitErr)
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
+		resp, err := httpClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				cancel()
+				return nil
+			}
+			last = resp.Status
+		} else {
+			last = err.Error()
+		}
+		cancel()
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("not ready after %s (last: %s)", timeout, last)
+}
+
+// Stop sends SIGTERM, waits up to 10s, then kills. Safe to call repeatedly and
+// concurrently; it returns once the process is gone.
+func (s *Server) Stop() {
+	s.stopOnce.Do(func() {
+		select {
+		case <-s.exited:
+			return
+		default:
+		}
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(stopGrace):
+			_ = s.cmd.Process.Kill()
+			<-s.exited
+		}
+	})
+	<-s.exited
+}
+
+// Exited reports whether the Prometheus process has ended (stopped or crashed).
+func (s *Server) Exited() bool {
+	select {
+	case <-s.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Log returns Prometheus' captured stdout and stderr (the last MiB).
+func (s *Server) Log() string { return s.log.String() }
+
+// tailBuffer is an io.Writer that keeps only the last max bytes.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{fmt.Sprintf("... (%d earlier lines)", len(lines)-n)}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
