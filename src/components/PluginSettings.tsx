@@ -1,0 +1,110 @@
+import React from 'react';
+import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { ConfigSection } from '@grafana/plugin-ui';
+import { Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+
+import { DEFAULT_SETTINGS, METRIC_VERSIONS, RsCertsOptions } from '../types';
+import { ThresholdKey, validateSettings } from '../validation';
+
+type Props = DataSourcePluginOptionsEditorProps<RsCertsOptions>;
+
+const THRESHOLDS: Array<{ key: ThresholdKey; label: string; description: string }> = [
+  {
+    key: 'userManagedWarningDays',
+    label: 'User-managed: warning (days)',
+    description: 'Certificates you renew yourself turn "warning" this many days before expiry.',
+  },
+  {
+    key: 'userManagedCriticalDays',
+    label: 'User-managed: critical (days)',
+    description: 'Turn "critical" this many days before expiry; at most the warning days.',
+  },
+  {
+    key: 'autoRotatedWarningDays',
+    label: 'Auto-rotated: warning (days)',
+    description: 'Redis Software renews these itself; warning means the rotation seems late.',
+  },
+  {
+    key: 'autoRotatedCriticalDays',
+    label: 'Auto-rotated: critical (days)',
+    description: 'Turn "critical" this many days before expiry; at most the warning days.',
+  },
+];
+
+/** The plugin's own settings: default metric version, status thresholds, missing-series lookback. */
+export function PluginSettings({ options, onOptionsChange }: Props) {
+  const { jsonData } = options;
+  const errors = validateSettings(jsonData);
+
+  const setJsonData = (patch: Partial<RsCertsOptions>) =>
+    onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
+
+  // An empty field is stored as undefined, so the backend applies its default.
+  const onDaysChange = (key: ThresholdKey, text: string) =>
+    setJsonData({ [key]: text.trim() === '' ? undefined : Number(text) });
+
+  return (
+    <ConfigSection
+      title="Certificates"
+      description="How certificates are read from Prometheus and when they count as warning or critical."
+    >
+      <Field
+        label="Default metric version"
+        description={
+          METRIC_VERSIONS.find((v) => v.value === (jsonData.metricVersion ?? DEFAULT_SETTINGS.metricVersion))
+            ?.description
+        }
+      >
+        <RadioButtonGroup
+          aria-label="Default metric version"
+          // '' ("use the data source default") makes no sense here.
+          options={METRIC_VERSIONS.filter((v) => v.value !== '').map(({ value, label, description }) => ({
+            value,
+            label,
+            description,
+          }))}
+          value={jsonData.metricVersion ?? DEFAULT_SETTINGS.metricVersion}
+          onChange={(metricVersion) => setJsonData({ metricVersion: metricVersion || undefined })}
+        />
+      </Field>
+      <Stack direction="row" wrap="wrap" gap={2}>
+        {THRESHOLDS.map(({ key, label, description }) => (
+          <Field
+            key={key}
+            label={label}
+            description={description}
+            invalid={Boolean(errors[key])}
+            error={errors[key]}
+            htmlFor={`rscerts-${key}`}
+          >
+            <Input
+              id={`rscerts-${key}`}
+              type="number"
+              min={1}
+              step={1}
+              width={16}
+              placeholder={String(DEFAULT_SETTINGS[key])}
+              value={jsonData[key] ?? ''}
+              onChange={(e) => onDaysChange(key, e.currentTarget.value)}
+            />
+          </Field>
+        ))}
+      </Stack>
+      <Field
+        label="Missing-series lookback"
+        description="A certificate seen within this window but without a series now is reported as missing (e.g. 30m, 1h, 2h30m, 1d)."
+        invalid={Boolean(errors.missingLookback)}
+        error={errors.missingLookback}
+        htmlFor="rscerts-missingLookback"
+      >
+        <Input
+          id="rscerts-missingLookback"
+          width={16}
+          placeholder={DEFAULT_SETTINGS.missingLookback}
+          value={jsonData.missingLookback ?? ''}
+          onChange={(e) => setJsonData({ missingLookback: e.currentTarget.value.trim() || undefined })}
+        />
+      </Field>
+    </ConfigSection>
+  );
+}

@@ -1,0 +1,138 @@
+import React, { useCallback } from 'react';
+import { QueryEditorProps } from '@grafana/data';
+import { EditorRow, EditorRows } from '@grafana/plugin-ui';
+import { Alert } from '@grafana/ui';
+
+import type { DataSource } from '../datasource';
+import {
+  ANNOTATION_QUERY_TYPES,
+  CATEGORIES,
+  DEFAULT_QUERY,
+  GROUP_BYS,
+  METRIC_VERSIONS,
+  normalizeQuery,
+  QUERY_TYPES,
+  QueryTypeChoice,
+  RsCertsOptions,
+  RsCertsQuery,
+} from '../types';
+import { ChoiceField, HelpField } from './EditorFields';
+import { ResourcePicker } from './ResourcePicker';
+
+type Props = QueryEditorProps<DataSource, RsCertsQuery, RsCertsOptions> & {
+  /** Narrower list for contexts that need it (annotations). */
+  queryTypes?: QueryTypeChoice[];
+};
+
+export function QueryEditor({ query, datasource, onChange, onRunQuery, queryTypes = QUERY_TYPES }: Props) {
+  const normalized = normalizeQuery(query);
+  const q: RsCertsQuery = normalized ?? { ...DEFAULT_QUERY, refId: query.refId };
+  const typeAllowed = queryTypes.some((t) => t.value === q.queryType);
+
+  const update = (patch: Partial<RsCertsQuery>) => {
+    onChange({ ...q, ...patch });
+    onRunQuery();
+  };
+
+  // Keyed on the clusters' content, not identity, so options are fetched again only when it changes.
+  const clustersKey = JSON.stringify(q.clusters);
+  const loadClusters = useCallback(() => datasource.listResource('clusters'), [datasource]);
+  const loadNodes = useCallback(
+    () => datasource.listResource('nodes', JSON.parse(clustersKey)),
+    [datasource, clustersKey]
+  );
+  const loadCertificates = useCallback(
+    () => datasource.listResource('certificates', JSON.parse(clustersKey)),
+    [datasource, clustersKey]
+  );
+
+  return (
+    <EditorRows>
+      {!normalized && (
+        <Alert severity="warning" title="Unsupported query">
+          This query holds a value this plugin version does not support; it is shown with defaults and is not run until
+          you change it.
+        </Alert>
+      )}
+      {normalized && !typeAllowed && (
+        <Alert severity="warning" title="Query type not usable here">
+          Pick one of the query types below; this one returns nothing that can be shown here.
+        </Alert>
+      )}
+      <EditorRow>
+        <ChoiceField
+          label="Query type"
+          tooltip="What the query returns."
+          choices={queryTypes}
+          value={q.queryType}
+          onChange={(queryType) => update({ queryType })}
+        />
+        <ChoiceField
+          label="Group by"
+          tooltip="How many results: one per certificate on each node, or the soonest expiry per certificate or per cluster."
+          choices={GROUP_BYS}
+          value={q.groupBy}
+          onChange={(groupBy) => update({ groupBy })}
+        />
+      </EditorRow>
+      <EditorRow>
+        <HelpField label="Clusters" tooltip="Exact cluster names or dashboard variables." help="Empty = all clusters.">
+          <ResourcePicker
+            id="rscerts-clusters"
+            value={q.clusters}
+            loadValues={loadClusters}
+            onChange={(clusters) => update({ clusters })}
+            placeholder="All clusters"
+          />
+        </HelpField>
+        <HelpField
+          label="Nodes"
+          tooltip="Exact node names or dashboard variables; the list shows nodes of the chosen clusters."
+          help="Empty = all nodes."
+        >
+          <ResourcePicker
+            id="rscerts-nodes"
+            value={q.nodes}
+            loadValues={loadNodes}
+            onChange={(nodes) => update({ nodes })}
+            placeholder="All nodes"
+          />
+        </HelpField>
+        <HelpField
+          label="Certificates"
+          tooltip="Exact certificate names or dashboard variables; the list shows certificates of the chosen clusters."
+          help="Empty = all certificates."
+        >
+          <ResourcePicker
+            id="rscerts-certificates"
+            value={q.certificates}
+            loadValues={loadCertificates}
+            onChange={(certificates) => update({ certificates })}
+            placeholder="All certificates"
+          />
+        </HelpField>
+      </EditorRow>
+      <EditorRow>
+        <ChoiceField
+          label="Category"
+          tooltip="Who renews the certificate: you (user-managed) or Redis Software (auto-rotated)."
+          choices={CATEGORIES}
+          value={q.category}
+          onChange={(category) => update({ category })}
+        />
+        <ChoiceField
+          label="Metric version"
+          tooltip="Which Redis Software Prometheus metrics to read."
+          choices={METRIC_VERSIONS}
+          value={q.metricVersion}
+          onChange={(metricVersion) => update({ metricVersion })}
+        />
+      </EditorRow>
+    </EditorRows>
+  );
+}
+
+/** Annotation editor: the same editor, limited to query types whose frames become events. */
+export function AnnotationQueryEditor(props: QueryEditorProps<DataSource, RsCertsQuery, RsCertsOptions>) {
+  return <QueryEditor {...props} queryTypes={ANNOTATION_QUERY_TYPES} />;
+}

@@ -1,0 +1,207 @@
+import { DataSourceJsonData } from '@grafana/data';
+import { DataQuery } from '@grafana/schema';
+
+/*
+ * Query and settings models shared with the Go backend. The backend answers 400 to any value
+ * outside these lists, so the editors only ever offer what is listed here.
+ */
+
+/** Backend query types. `renewals` (renewal events) will join once the backend serves it. */
+export type QueryType = 'certificates' | 'days' | 'timeseries';
+export type Category = 'all' | 'user-managed' | 'auto-rotated' | 'other';
+/** '' means "use the data source default" (jsonData.metricVersion). */
+export type MetricVersion = '' | 'auto' | 'v1' | 'v2';
+export type GroupBy = 'node' | 'certificate' | 'cluster';
+
+export interface RsCertsQuery extends DataQuery {
+  queryType: QueryType;
+  /** Exact values, empty = all. Never regexes: escaping is the backend's job. */
+  clusters: string[];
+  nodes: string[];
+  certificates: string[];
+  category: Category;
+  metricVersion: MetricVersion;
+  groupBy: GroupBy;
+}
+
+export const DEFAULT_QUERY: Omit<RsCertsQuery, 'refId'> = {
+  queryType: 'certificates',
+  clusters: [],
+  nodes: [],
+  certificates: [],
+  category: 'all',
+  metricVersion: '',
+  groupBy: 'node',
+};
+
+/** A choice offered by an editor, with the one-line help shown for it. */
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  description: string;
+}
+
+export interface QueryTypeChoice extends Choice<QueryType> {
+  /** Whether an annotation can be built from this query type's frames. */
+  annotations: boolean;
+}
+
+export const QUERY_TYPES: QueryTypeChoice[] = [
+  {
+    value: 'certificates',
+    label: 'Certificates',
+    description: 'One table: every certificate with days remaining, expiry date and status.',
+    annotations: true,
+  },
+  {
+    value: 'days',
+    label: 'Days remaining',
+    description: 'One number per result: for alert rules and stat panels.',
+    annotations: false,
+  },
+  {
+    value: 'timeseries',
+    label: 'Time series',
+    description: 'Days remaining over time: shows renewals as jumps.',
+    annotations: false,
+  },
+];
+
+/** Query types a dashboard annotation may use; grows when `renewals` arrives. */
+export const ANNOTATION_QUERY_TYPES = QUERY_TYPES.filter((t) => t.annotations);
+
+export const CATEGORIES: Array<Choice<Category>> = [
+  { value: 'all', label: 'All', description: 'Every certificate Redis Software reports.' },
+  {
+    value: 'user-managed',
+    label: 'User-managed',
+    description: 'Certificates you install and renew yourself (proxy, API, CM, syncer, metrics exporter).',
+  },
+  {
+    value: 'auto-rotated',
+    label: 'Auto-rotated',
+    description: 'Internode certificates Redis Software renews on its own.',
+  },
+  { value: 'other', label: 'Other', description: 'Certificates in neither category.' },
+];
+
+export const METRIC_VERSIONS: Array<Choice<MetricVersion>> = [
+  { value: '', label: 'Default', description: 'Use the metric version set on the data source.' },
+  { value: 'auto', label: 'Auto', description: 'Read v1 and v2 metrics and merge them.' },
+  { value: 'v1', label: 'v1', description: 'Only the v1 (legacy) Prometheus metrics.' },
+  { value: 'v2', label: 'v2', description: 'Only the v2 Prometheus metrics.' },
+];
+
+export const GROUP_BYS: Array<Choice<GroupBy>> = [
+  { value: 'node', label: 'Node', description: 'One result per cluster, node and certificate.' },
+  {
+    value: 'certificate',
+    label: 'Certificate',
+    description: 'Soonest expiry of each certificate across the nodes of a cluster.',
+  },
+  { value: 'cluster', label: 'Cluster', description: 'Soonest expiry of any certificate per cluster.' },
+];
+
+/** Variable query: the values a dashboard variable lists, resolved in the front end. */
+export type VariableKind = 'clusters' | 'nodes' | 'certificates';
+
+export interface RsCertsVariableQuery extends DataQuery {
+  kind: VariableKind;
+  /** Restricts nodes/certificates to these clusters; may hold variables; empty = all. */
+  clusters: string[];
+}
+
+export const DEFAULT_VARIABLE_QUERY: Omit<RsCertsVariableQuery, 'refId'> = { kind: 'clusters', clusters: [] };
+
+export const VARIABLE_KINDS: Array<Choice<VariableKind>> = [
+  { value: 'clusters', label: 'Clusters', description: 'Every cluster that reports certificates.' },
+  { value: 'nodes', label: 'Nodes', description: 'Nodes of the chosen clusters (all clusters if none).' },
+  {
+    value: 'certificates',
+    label: 'Certificates',
+    description: 'Certificate names of the chosen clusters (all clusters if none).',
+  },
+];
+
+/** Data source jsonData. HTTP, auth and TLS fields come from DataSourceJsonData and the SDK. */
+export interface RsCertsOptions extends DataSourceJsonData {
+  metricVersion?: Exclude<MetricVersion, ''>;
+  userManagedWarningDays?: number;
+  userManagedCriticalDays?: number;
+  autoRotatedWarningDays?: number;
+  autoRotatedCriticalDays?: number;
+  /** Prometheus duration; a certificate seen within it but gone now is reported as missing. */
+  missingLookback?: string;
+  timeout?: number;
+}
+
+/** Backend defaults, shown as placeholders and used when a field is left empty. */
+export const DEFAULT_SETTINGS = {
+  metricVersion: 'auto',
+  userManagedWarningDays: 30,
+  userManagedCriticalDays: 14,
+  autoRotatedWarningDays: 45,
+  autoRotatedCriticalDays: 14,
+  missingLookback: '1h',
+} as const;
+
+/** Write-only secrets; the front end only ever sees their secureJsonFields flags. */
+export interface RsCertsSecureOptions {
+  basicAuthPassword?: string;
+  tlsCACert?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
+  [httpHeaderValue: `httpHeaderValue${number}`]: string | undefined;
+}
+
+function oneOf<T extends string>(choices: Array<Choice<T>>, value: unknown, fallback: T): T | undefined {
+  if (value === undefined || value === null) {
+    return fallback;
+  }
+  return choices.find((c) => c.value === value)?.value;
+}
+
+function strings(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.filter((v): v is string => typeof v === 'string');
+  }
+  // A single string can come from hand-written or provisioned JSON.
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/**
+ * Fills missing fields with defaults (older saved queries, provisioning, Explore). Returns undefined
+ * when a field holds a value the backend would reject, so such a query is never sent.
+ */
+export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string }): RsCertsQuery | undefined {
+  const queryType = oneOf(QUERY_TYPES, query.queryType || undefined, DEFAULT_QUERY.queryType);
+  const category = oneOf(CATEGORIES, query.category, DEFAULT_QUERY.category);
+  const metricVersion = oneOf(METRIC_VERSIONS, query.metricVersion, DEFAULT_QUERY.metricVersion);
+  const groupBy = oneOf(GROUP_BYS, query.groupBy, DEFAULT_QUERY.groupBy);
+  if (!queryType || !category || metricVersion === undefined || !groupBy) {
+    return undefined;
+  }
+  return {
+    ...query,
+    queryType,
+    category,
+    metricVersion,
+    groupBy,
+    clusters: strings(query.clusters),
+    nodes: strings(query.nodes),
+    certificates: strings(query.certificates),
+  };
+}
+
+export function normalizeVariableQuery(
+  query: Partial<RsCertsVariableQuery> | string | undefined
+): RsCertsVariableQuery {
+  // A string is what a variable saved by another data source, or typed in JSON, looks like.
+  const q = typeof query === 'object' && query !== null ? query : {};
+  return {
+    ...q,
+    refId: q.refId ?? 'variable',
+    kind: oneOf(VARIABLE_KINDS, q.kind, DEFAULT_VARIABLE_QUERY.kind) ?? DEFAULT_VARIABLE_QUERY.kind,
+    clusters: strings(q.clusters),
+  };
+}
