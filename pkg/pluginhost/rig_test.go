@@ -1,6 +1,8 @@
 package pluginhost
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -20,6 +22,27 @@ type rig struct {
 	prom *promrig.Server
 	// instanceOf maps cluster -> node id -> the instance label of that node's per-node target.
 	instanceOf map[string]map[string]string
+	// ready is when every target had been scraped once.
+	ready time.Time
+}
+
+// buildVersion asks the rig's Prometheus for the version its buildinfo reports.
+func (r *rig) buildVersion(t *testing.T) string {
+	t.Helper()
+	resp, err := http.Get(r.prom.URL + "/api/v1/status/buildinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var bi struct {
+		Data struct {
+			Version string `json:"version"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&bi); err != nil {
+		t.Fatal(err)
+	}
+	return bi.Data.Version
 }
 
 var simStart = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -67,5 +90,6 @@ func startRig(t *testing.T) *rig {
 	r.prom.WaitForSeries(t, "node_cert_expiration_seconds", want, 60*time.Second)
 	// Every /v2 target scraped at least once: one (cluster, instance) pair per target.
 	r.prom.WaitForSeries(t, `count by (cluster, instance) ({__name__=~"node_cert_expires_in_seconds|x509_cert_expires_in_seconds",cluster!=""})`, len(v2.Targets), 60*time.Second)
+	r.ready = time.Now()
 	return r
 }

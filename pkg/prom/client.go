@@ -90,4 +90,3 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	}
 	return bi.Version, nil
 }
-
