@@ -19,6 +19,14 @@ const (
 	// MaxMissingLookback bounds the lookback subquery so a typo ("1y") cannot make every
 	// panel scan a year of samples.
 	MaxMissingLookback = 7 * 24 * time.Hour
+	// DefaultCacheTTL is how long an identical Prometheus answer is reused within one datasource
+	// instance: long enough that a dashboard refresh (one query per panel) costs one round trip
+	// per distinct PromQL, short enough that nobody notices.
+	DefaultCacheTTL = 5 * time.Second
+	MaxCacheTTL     = 5 * time.Minute
+	// DefaultResponseLimitMB bounds what is read from Prometheus per request, so a mistaken URL
+	// or a runaway answer cannot exhaust the plugin's memory.
+	DefaultResponseLimitMB = 64
 )
 
 // jsonSettings is the datasource jsonData as the config editor writes it. Numbers are
@@ -30,6 +38,8 @@ type jsonSettings struct {
 	AutoRotatedWarningDays  *float64 `json:"autoRotatedWarningDays"`
 	AutoRotatedCriticalDays *float64 `json:"autoRotatedCriticalDays"`
 	MissingLookback         string   `json:"missingLookback"`
+	CacheTTL                string   `json:"cacheTTL"`
+	ResponseLimitMB         *float64 `json:"responseLimitMB"`
 }
 
 // Settings is one datasource instance's configuration. HTTP transport settings (auth, TLS,
@@ -42,6 +52,10 @@ type Settings struct {
 	Thresholds    certs.Thresholds
 	// MissingLookback is how far back a vanished certificate series is still reported as missing.
 	MissingLookback time.Duration
+	// CacheTTL is how long identical Prometheus requests share one answer (0 = off).
+	CacheTTL time.Duration
+	// ResponseLimitBytes is the largest Prometheus response body read.
+	ResponseLimitBytes int64
 }
 
 // LoadSettings parses and validates the instance settings. The error names the offending
@@ -51,7 +65,9 @@ func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 		URL:             strings.TrimSpace(s.URL),
 		MetricVersion:   MetricVersionAuto,
 		Thresholds:      certs.DefaultThresholds(),
-		MissingLookback: DefaultMissingLookback,
+		MissingLookback:    DefaultMissingLookback,
+		CacheTTL:           DefaultCacheTTL,
+		ResponseLimitBytes: DefaultResponseLimitMB << 20,
 	}
 	var js jsonSettings
 	if len(s.JSONData) > 0 {
@@ -101,6 +117,23 @@ func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 			errs = append(errs, fmt.Errorf("missingLookback %q must be between 1m and 7d", js.MissingLookback))
 		default:
 			out.MissingLookback = time.Duration(d)
+		}
+	}
+	if js.CacheTTL != "" {
+		d, err := model.ParseDuration(js.CacheTTL)
+		if err != nil && js.CacheTTL != "0" {
+			errs = append(errs, fmt.Errorf("cacheTTL %q is not a Prometheus duration like 5s or 1m (0s turns the cache off)", js.CacheTTL))
+		} else if time.Duration(d) > MaxCacheTTL {
+			errs = append(errs, fmt.Errorf("cacheTTL %q must be at most 5m", js.CacheTTL))
+		} else {
+			out.CacheTTL = time.Duration(d)
+		}
+	}
+	if v := js.ResponseLimitMB; v != nil {
+		if *v < 1 || *v > 4096 {
+			errs = append(errs, fmt.Errorf("responseLimitMB must be between 1 and 4096 (got %v)", *v))
+		} else {
+			out.ResponseLimitBytes = int64(*v * (1 << 20))
 		}
 	}
 	if len(errs) > 0 {

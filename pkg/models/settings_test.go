@@ -15,7 +15,8 @@ func TestLoadSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.MetricVersion != MetricVersionAuto || s.MissingLookback != time.Hour || s.Thresholds != certs.DefaultThresholds() {
+	if s.MetricVersion != MetricVersionAuto || s.MissingLookback != time.Hour || s.Thresholds != certs.DefaultThresholds() ||
+		s.CacheTTL != 5*time.Second || s.ResponseLimitBytes != 64<<20 {
 		t.Fatalf("unexpected defaults: %+v", s)
 	}
 }
@@ -23,12 +24,13 @@ func TestLoadSettingsDefaults(t *testing.T) {
 func TestLoadSettingsExplicit(t *testing.T) {
 	s, err := LoadSettings(backend.DataSourceInstanceSettings{URL: " http://prom:9090 ", JSONData: []byte(`{
 		"metricVersion":"v2","userManagedWarningDays":60,"userManagedCriticalDays":20,
-		"autoRotatedWarningDays":50,"autoRotatedCriticalDays":10,"missingLookback":"2h30m"}`)})
+		"autoRotatedWarningDays":50,"autoRotatedCriticalDays":10,"missingLookback":"2h30m","cacheTTL":"0s","responseLimitMB":8}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := certs.Thresholds{UserManagedWarningDays: 60, UserManagedCriticalDays: 20, AutoRotatedWarningDays: 50, AutoRotatedCriticalDays: 10}
-	if s.URL != "http://prom:9090" || s.MetricVersion != MetricVersionV2 || s.Thresholds != want || s.MissingLookback != 150*time.Minute {
+	if s.URL != "http://prom:9090" || s.MetricVersion != MetricVersionV2 || s.Thresholds != want || s.MissingLookback != 150*time.Minute ||
+		s.CacheTTL != 0 || s.ResponseLimitBytes != 8<<20 {
 		t.Fatalf("got %+v", s)
 	}
 }
@@ -47,6 +49,9 @@ func TestLoadSettingsErrors(t *testing.T) {
 		{"auto critical above warning", "http://p", `{"autoRotatedWarningDays":10}`, "autoRotatedCriticalDays (14) must not exceed autoRotatedWarningDays (10)"},
 		{"bad lookback", "http://p", `{"missingLookback":"an hour"}`, "not a Prometheus duration"},
 		{"lookback too long", "http://p", `{"missingLookback":"30d"}`, "between 1m and 7d"},
+		{"bad cache ttl", "http://p", `{"cacheTTL":"soon"}`, "cacheTTL \"soon\" is not a Prometheus duration"},
+		{"cache ttl too long", "http://p", `{"cacheTTL":"1h"}`, "at most 5m"},
+		{"response limit", "http://p", `{"responseLimitMB":0}`, "responseLimitMB must be between 1 and 4096"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,7 +38,7 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	if ds.configErr != nil {
 		return ds, nil
 	}
-	client, err := prom.New(ctx, s)
+	client, err := prom.New(ctx, s, ds.settings.ResponseLimitBytes)
 	if err != nil {
 		ds.configErr = err
 		return ds, nil

@@ -153,3 +153,23 @@ func TestResourcesRejectUnknownPathAndMethod(t *testing.T) {
 		t.Fatalf("got %d %s", status, body)
 	}
 }
+
+func TestOversizedResponseIsRefused(t *testing.T) {
+	big := `{"status":"success","data":{"resultType":"vector","result":[` + strings.Repeat(`{"metric":{"x":"y"},"value":[1,"1"]},`, 40000) + `{"metric":{},"value":[1,"1"]}]}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		// No Content-Length: the limit must hold while streaming too.
+		_, _ = w.Write([]byte(big[:len(big)/2]))
+		w.(http.Flusher).Flush()
+		_, _ = w.Write([]byte(big[len(big)/2:]))
+	}))
+	defer srv.Close()
+	ds := newTestDatasource(t, srv.URL, map[string]any{"responseLimitMB": 1}, nil)
+	resp, _ := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+		dataQuery("A", map[string]any{}, time.Now().Add(-time.Hour), time.Now()),
+	}})
+	r := resp.Responses["A"]
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "response limit") || r.ErrorSource != backend.ErrorSourceDownstream {
+		t.Fatalf("got %+v", r)
+	}
+}

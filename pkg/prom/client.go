@@ -25,18 +25,18 @@ type Client struct {
 }
 
 // New builds the client from the instance settings; secrets come only from the decrypted
-// secure JSON, read by the SDK's HTTPClientOptions.
-func New(ctx context.Context, s backend.DataSourceInstanceSettings) (*Client, error) {
+// secure JSON, read by the SDK's HTTPClientOptions. Answers beyond limit bytes fail.
+func New(ctx context.Context, s backend.DataSourceInstanceSettings, limit int64) (*Client, error) {
 	opts, err := s.HTTPClientOptions(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("http client options: %w", err)
 	}
-	return NewWithOptions(s.URL, opts)
+	return NewWithOptions(s.URL, opts, limit)
 }
 
 // NewWithOptions builds the client for a base URL with explicit HTTP client options.
-func NewWithOptions(baseURL string, opts httpclient.Options) (*Client, error) {
-	opts.Middlewares = append(opts.Middlewares, statusRecorder())
+func NewWithOptions(baseURL string, opts httpclient.Options, limit int64) (*Client, error) {
+	opts.Middlewares = append(opts.Middlewares, statusRecorder(), responseLimit(limit))
 	hc, err := httpclient.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("http client: %w", err)

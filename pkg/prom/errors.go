@@ -37,6 +37,9 @@ func classify(err error, url string, code int) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return down(backend.StatusTimeout, "Prometheus at %s did not answer in time: raise the datasource timeout or check Prometheus load", url)
 	}
+	if errors.Is(err, ErrResponseTooLarge) {
+		return down(backend.StatusBadGateway, "Prometheus at %s answered more than the datasource's response limit (%s): narrow the query with cluster filters or raise responseLimitMB", url, short(err.Error()))
+	}
 	switch code {
 	case http.StatusUnauthorized:
 		return down(backend.StatusUnauthorized, "Prometheus at %s refused the credentials (401 Unauthorized): check basic auth user and password or the bearer token header", url)
