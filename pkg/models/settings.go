@@ -62,9 +62,9 @@ type Settings struct {
 // field in words an operator can act on; it never contains secrets (secure JSON is not read here).
 func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 	out := Settings{
-		URL:             strings.TrimSpace(s.URL),
-		MetricVersion:   MetricVersionAuto,
-		Thresholds:      certs.DefaultThresholds(),
+		URL:                strings.TrimSpace(s.URL),
+		MetricVersion:      MetricVersionAuto,
+		Thresholds:         certs.DefaultThresholds(),
 		MissingLookback:    DefaultMissingLookback,
 		CacheTTL:           DefaultCacheTTL,
 		ResponseLimitBytes: DefaultResponseLimitMB << 20,
