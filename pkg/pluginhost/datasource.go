@@ -44,7 +44,8 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 		return ds, nil
 	}
 	ds.client = client
-	ds.engine = &engine.Engine{Prom: client, Settings: ds.settings}
+	// Identical requests of one refresh share a round trip (and an answer for CacheTTL).
+	ds.engine = &engine.Engine{Prom: engine.NewShared(client, ds.settings.CacheTTL), Settings: ds.settings}
 	return ds, nil
 }
 

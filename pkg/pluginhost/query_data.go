@@ -123,15 +123,37 @@ func rangeOf(q backend.DataQuery) v1.Range {
 	if floor := span / maxPoints; step < floor {
 		step = floor
 	}
-	step = step.Truncate(time.Second)
-	if step < time.Second {
-		step = time.Second
-	}
-	from = from.Truncate(step)
+	step = niceStep(step)
+	ms := step.Milliseconds() // align to the Unix epoch, as Prometheus steps are
+	from = time.UnixMilli(from.UnixMilli() - from.UnixMilli()%ms)
 	return v1.Range{Start: from, End: to, Step: step}
 }
 
+// niceSteps are the steps range queries use: panels of similar width then ask for the same
+// step, so a dashboard refresh shares range queries (and Prometheus caches better).
+var niceSteps = []time.Duration{
+	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
+
+// niceStep rounds up to the next nice step (whole days beyond a day).
+func niceStep(d time.Duration) time.Duration {
+	for _, s := range niceSteps {
+		if d <= s {
+			return s
+		}
+	}
+	return (d + 24*time.Hour - 1).Truncate(24 * time.Hour)
+}
+
 func errorResponse(err error) backend.DataResponse {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, "Prometheus did not answer in time: raise the datasource timeout or check Prometheus load")
+	}
+	if errors.Is(err, context.Canceled) {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "query canceled")
+	}
 	var pe *prom.Error
 	if errors.As(err, &pe) {
 		return backend.ErrDataResponseWithSource(pe.Status, pe.Source, pe.Message)
