@@ -30,12 +30,12 @@ var Default = build.BuildAll
 
 // Unit runs the Go unit tests with the race detector (integration tests skip without Prometheus).
 func Unit() error {
-	return sh.RunV("go", "test", "-race", "-count=1", "./...")
+	return sh.RunV("go", "test", "-race", "-count=1", "./pkg/...")
 }
 
 // Vet runs go vet over every package.
 func Vet() error {
-	return sh.RunV("go", "vet", "./...")
+	return sh.RunV("go", "vet", "./pkg/...")
 }
 
 // Integration runs every Go test with the race detector against a real Prometheus: the pinned
@@ -47,7 +47,7 @@ func Integration() error {
 		return fmt.Errorf("pinned Prometheus: %w", err)
 	}
 	env := map[string]string{"REQUIRE_PROMETHEUS": "1", "PROMETHEUS_BIN": strings.TrimSpace(pinned)}
-	if err := sh.RunWithV(env, "go", "test", "-race", "-count=1", "-timeout=30m", "./..."); err != nil {
+	if err := sh.RunWithV(env, "go", "test", "-race", "-count=1", "-timeout=30m", "./pkg/..."); err != nil {
 		return err
 	}
 	other, err := exec.LookPath("prometheus")

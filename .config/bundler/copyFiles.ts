@@ -13,7 +13,7 @@ export const copyFilePatterns = [
   { from: '../plugin.json', to: '.' }, // seed-rscerts: root plugin.json
   { from: '../LICENSE', to: '.' },
   { from: '../CHANGELOG.md', to: '.', force: true },
-  { from: 'dashboards/*.json', to: 'dashboards', noErrorOnMissing: true },
+  { from: 'dashboards/*.json', to: '.', noErrorOnMissing: true },
   { from: '**/query_help.md', to: '.', noErrorOnMissing: true },
   ...logoPaths.map((logoPath) => ({ from: logoPath, to: logoPath })),
   ...screenshotPaths.map((screenshotPath) => ({

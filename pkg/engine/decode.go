@@ -11,11 +11,20 @@ import (
 	"github.com/seed/rscerts/pkg/promql"
 )
 
-// DecodeInstant turns the answer to promql.Instant into merged certificate rows.
-func DecodeInstant(v model.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
-	vec, ok := v.(model.Vector)
+// DecodeInstant turns the answers to promql.Present and promql.Lookback (nil when not asked)
+// into merged certificate rows: a certificate seen in the lookback window but not present is
+// missing.
+func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
+	vec, ok := present.(model.Vector)
 	if !ok {
-		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(v))
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(present))
+	}
+	if lookback != nil {
+		lb, ok := lookback.(model.Vector)
+		if !ok {
+			return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
+		}
+		vec = append(vec[:len(vec):len(vec)], lb...)
 	}
 	ine := map[string]bool{}
 	obs := make([]certs.Observation, 0, len(vec))
@@ -37,7 +46,7 @@ func DecodeInstant(v model.Value, at time.Time, th certs.Thresholds) ([]certs.Ce
 	return certs.Merge(obs, ine, th, at), nil
 }
 
-// DecodeRange turns the answer to promql.Range into merged per-identity series.
+// DecodeRange turns the answer to a promql.Present range query into merged per-identity series.
 func DecodeRange(v model.Value) ([]certs.Series, error) {
 	mat, ok := v.(model.Matrix)
 	if !ok {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -22,6 +24,19 @@ type Prometheus interface {
 type Engine struct {
 	Prom     Prometheus
 	Settings models.Settings
+	// Lookback runs the missing-series query; nil means Prom. NewEngine shares its answer for
+	// a minute, since it reads the whole lookback window and changes slowly.
+	Lookback Prometheus
+}
+
+// LookbackRefresh is how often, at most, the missing-series answer is refreshed per
+// selection (more often when the lookback step is shorter).
+const LookbackRefresh = time.Minute
+
+// New builds the engine of one datasource instance: identical requests share a round trip
+// and an answer for the settings' cache TTL; the lookback answer is shared for a minute.
+func New(p Prometheus, s models.Settings) *Engine {
+	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, Lookback: NewShared(p, LookbackRefresh+5*time.Second)}
 }
 
 // Request is what one query asks for, after defaults are resolved.
@@ -29,6 +44,8 @@ type Request struct {
 	Versions []certs.Version
 	Filter   certs.Filter
 	GroupBy  certs.GroupBy
+	// Statuses keeps only rows with these statuses (empty = all), before grouping.
+	Statuses []certs.Status
 }
 
 // NewRequest resolves a parsed query against the datasource settings.
@@ -37,6 +54,7 @@ func NewRequest(q models.Query, s models.Settings) Request {
 		Versions: q.ResolveVersion(s.MetricVersion).Versions(),
 		Filter:   q.Filter(),
 		GroupBy:  q.GroupBy,
+		Statuses: statuses(q.Statuses),
 	}
 }
 
@@ -44,14 +62,14 @@ func (r Request) selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// InstantExpr is the PromQL of an instant (table, alert) query.
-func (r Request) InstantExpr(missingLookback time.Duration) string {
-	return promql.Instant(r.selection(), missingLookback)
+// PresentExpr is the PromQL of the certificates present now (tables, alert values, series).
+func (r Request) PresentExpr() string {
+	return promql.Present(r.selection())
 }
 
-// RangeExpr is the PromQL of a range (time series) query.
-func (r Request) RangeExpr() string {
-	return promql.Range(r.selection())
+// LookbackExpr is the PromQL of every certificate seen within the missing-series window.
+func (r Request) LookbackExpr(missingLookback time.Duration) string {
+	return promql.Lookback(r.selection(), missingLookback)
 }
 
 // Snapshot is the state of every matching certificate at one instant.
@@ -61,19 +79,47 @@ type Snapshot struct {
 	Warnings     []string
 }
 
-// Certificates evaluates the request at `at` (an instant query) and returns filtered,
-// grouped rows sorted soonest first.
+// Certificates evaluates the request at `at` and returns filtered, grouped rows sorted
+// soonest first. The present certificates and the lookback window are asked for at once; a
+// failing lookback only loses the missing rows, with a warning, never the present ones.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	v, warnings, err := e.Prom.Query(ctx, r.InstantExpr(e.Settings.MissingLookback), at)
+	var lookback model.Value
+	var lookbackWarnings []string
+	var lookbackErr error
+	var wg sync.WaitGroup
+	if lb := e.Settings.MissingLookback; lb > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recovered(&lookbackErr)
+			// Evaluated at a step boundary so one answer serves every query until the next.
+			refresh := min(LookbackRefresh, promql.LookbackStep(lb))
+			lookback, lookbackWarnings, lookbackErr = e.lookback().Query(ctx, r.LookbackExpr(lb), at.Truncate(refresh))
+		}()
+	}
+	present, warnings, err := e.Prom.Query(ctx, r.PresentExpr(), at)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	rows, err := DecodeInstant(v, at, e.Settings.Thresholds)
+	warnings = append(warnings, lookbackWarnings...)
+	if lookbackErr != nil {
+		lookback = nil
+		warnings = append(warnings, "missing certificates could not be determined: "+lookbackErr.Error())
+	}
+	rows, err := DecodeInstant(present, lookback, at, e.Settings.Thresholds)
 	if err != nil {
 		return nil, err
 	}
-	rows = filter(rows, r.Filter)
+	rows = filter(rows, r.Filter, r.Statuses)
 	return &Snapshot{At: at, Certificates: certs.Group(rows, r.GroupBy), Warnings: warnings}, nil
+}
+
+func (e *Engine) lookback() Prometheus {
+	if e.Lookback != nil {
+		return e.Lookback
+	}
+	return e.Prom
 }
 
 // SeriesResult is days-remaining series over a time range.
@@ -85,7 +131,7 @@ type SeriesResult struct {
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
 // series.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
-	v, warnings, err := e.Prom.QueryRange(ctx, r.RangeExpr(), rng)
+	v, warnings, err := e.Prom.QueryRange(ctx, r.PresentExpr(), rng)
 	if err != nil {
 		return nil, err
 	}
@@ -102,10 +148,18 @@ func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesRe
 	return &SeriesResult{Series: certs.GroupSeries(kept, r.GroupBy), Warnings: warnings}, nil
 }
 
-func filter(rows []certs.Certificate, f certs.Filter) []certs.Certificate {
+func statuses(s []string) []certs.Status {
+	out := make([]certs.Status, len(s))
+	for i, v := range s {
+		out[i] = certs.Status(v)
+	}
+	return out
+}
+
+func filter(rows []certs.Certificate, f certs.Filter, statuses []certs.Status) []certs.Certificate {
 	kept := rows[:0]
 	for _, c := range rows {
-		if f.Match(c) {
+		if f.Match(c) && (len(statuses) == 0 || slices.Contains(statuses, c.Status)) {
 			kept = append(kept, c)
 		}
 	}

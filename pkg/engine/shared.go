@@ -86,7 +86,13 @@ func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context)
 
 	go func() {
 		defer cancel()
-		v, w, err := fetch(fetchCtx)
+		var v model.Value
+		var w []string
+		var err error
+		func() {
+			defer recovered(&err)
+			v, w, err = fetch(fetchCtx)
+		}()
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		e.v, e.warnings, e.err = v, w, err

@@ -65,6 +65,9 @@ type Query struct {
 	Category      string        `json:"category"`
 	MetricVersion MetricVersion `json:"metricVersion"`
 	GroupBy       certs.GroupBy `json:"groupBy"`
+	// Statuses keeps only certificates with these statuses (empty = all); certificates and
+	// days queries only. It lets an alert rule fire on missing certificates alone.
+	Statuses []string `json:"statuses,omitempty"`
 }
 
 // MaxFilterValues bounds each filter array; beyond it the PromQL would exceed what
@@ -115,6 +118,16 @@ func (q Query) Validate() error {
 	case certs.GroupByNode, certs.GroupByCertificate, certs.GroupByCluster:
 	default:
 		return fmt.Errorf("unknown groupBy %q: use node, certificate or cluster", q.GroupBy)
+	}
+	for _, st := range q.Statuses {
+		switch certs.Status(st) {
+		case certs.StatusExpired, certs.StatusCritical, certs.StatusWarning, certs.StatusOK, certs.StatusMissing:
+		default:
+			return fmt.Errorf("unknown status %q: use expired, critical, warning, ok or missing", st)
+		}
+	}
+	if len(q.Statuses) > 0 && q.QueryType == QueryTimeseries {
+		return fmt.Errorf("statuses filters certificates and days queries; a time series has no status")
 	}
 	for name, values := range map[string][]string{"clusters": q.Clusters, "nodes": q.Nodes, "certificates": q.Certificates} {
 		if len(values) > MaxFilterValues {

@@ -52,6 +52,8 @@ func TestParseQueryRejects(t *testing.T) {
 		{`{"metricVersion":"v3"}`, `unknown metricVersion "v3"`},
 		{`{"groupBy":"instance"}`, `unknown groupBy "instance"`},
 		{`{"clusters":"a"}`, "invalid query JSON"},
+		{`{"statuses":["gone"]}`, `unknown status "gone"`},
+		{`{"queryType":"timeseries","statuses":["missing"]}`, "a time series has no status"},
 		{`{"clusters":[1]}`, "invalid query JSON"},
 		{`not json`, "invalid query JSON"},
 		{fmt.Sprintf(`{"nodes":%s}`, manyValues(MaxFilterValues+1)), "nodes filter has 1001 values"},

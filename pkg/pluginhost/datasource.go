@@ -45,7 +45,7 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	}
 	ds.client = client
 	// Identical requests of one refresh share a round trip (and an answer for CacheTTL).
-	ds.engine = &engine.Engine{Prom: engine.NewShared(client, ds.settings.CacheTTL), Settings: ds.settings}
+	ds.engine = engine.New(client, ds.settings)
 	return ds, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,11 +43,14 @@ type recording struct {
 	Result     json.RawMessage `json:"result"`
 }
 
-// replay is a Prometheus that answers with recordings, whatever the expression: the engine
+// replay is a Prometheus that answers with recordings, whatever the filters: the engine
 // still filters and groups in Go, which is what the golden frames pin.
-type replay struct{ instant, rng recording }
+type replay struct{ instant, lookback, rng recording }
 
-func (r replay) Query(context.Context, string, time.Time) (model.Value, []string, error) {
+func (r replay) Query(_ context.Context, expr string, _ time.Time) (model.Value, []string, error) {
+	if strings.Contains(expr, "last_over_time") {
+		return decodeRecording(r.lookback)
+	}
 	return decodeRecording(r.instant)
 }
 
@@ -83,12 +87,12 @@ func TestGoldenFrames(t *testing.T) {
 	if *recordInputs {
 		record(t)
 	}
-	inst, rng := loadRecording(t, "instant.json"), loadRecording(t, "range.json")
+	inst, lb, rng := loadRecording(t, "instant.json"), loadRecording(t, "lookback.json"), loadRecording(t, "range.json")
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := &Datasource{settings: settings, engine: &engine.Engine{Prom: replay{inst, rng}, Settings: settings}}
+	ds := &Datasource{settings: settings, engine: &engine.Engine{Prom: replay{inst, lb, rng}, Settings: settings}}
 
 	cases := []struct {
 		name  string
@@ -102,6 +106,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"days_node", map[string]any{"queryType": "days"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
 		{"days_certificate", map[string]any{"queryType": "days", "groupBy": "certificate"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
 		{"days_cluster", map[string]any{"queryType": "days", "groupBy": "cluster"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
+		{"days_missing_only", map[string]any{"queryType": "days", "statuses": []string{"missing"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
 		{"days_no_data", map[string]any{"queryType": "days", "clusters": []string{"nowhere"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
 		{"timeseries_node", map[string]any{"queryType": "timeseries", "clusters": []string{"c1.example.com"}}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"timeseries_certificate", map[string]any{"queryType": "timeseries", "groupBy": "certificate", "category": "auto-rotated"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
@@ -128,8 +133,8 @@ func TestGoldenFrames(t *testing.T) {
 // and stores the answers to the plugin's own instant and range queries.
 func record(t *testing.T) {
 	r := startRig(t)
-	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "5m"}, nil)
-	time.Sleep(12 * time.Second) // let 5s-aligned subquery steps see every series
+	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
+	time.Sleep(21 * time.Second) // let 10s-aligned lookback steps see every series
 	r.sim.Vanish("c1.example.com", "2", "api")
 	time.Sleep(4 * time.Second)
 	at := time.Now().Truncate(time.Second)
@@ -146,14 +151,21 @@ func record(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	instExpr := req.InstantExpr(ds.settings.MissingLookback)
+	instExpr := req.PresentExpr()
 	v, _, err := client.Query(context.Background(), instExpr, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	save("instant.json", recording{Expr: instExpr, Time: at}, v)
+	lbExpr := req.LookbackExpr(ds.settings.MissingLookback)
+	lbAt := at.Truncate(10 * time.Second)
+	v, _, err = client.Query(context.Background(), lbExpr, lbAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save("lookback.json", recording{Expr: lbExpr, Time: lbAt}, v)
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
-	rangeExpr := req.RangeExpr()
+	rangeExpr := req.PresentExpr()
 	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)
 	if err != nil {
 		t.Fatal(err)

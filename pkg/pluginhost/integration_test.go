@@ -99,9 +99,9 @@ func (r *rig) expected() map[certs.Identity]row {
 
 func TestIntegrationRealPrometheus(t *testing.T) {
 	r := startRig(t)
-	// A short lookback makes the missing-series subquery step 5s, so the vanish test does not
+	// A short lookback makes the missing-series subquery step 10s, so the vanish test does not
 	// wait for a minute boundary.
-	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "5m"}, nil)
+	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
 
 	t.Run("health names version and what was found", func(t *testing.T) {
 		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
@@ -243,9 +243,9 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		if len(before) != 1 {
 			t.Fatalf("before: %+v", before)
 		}
-		// The missing-series subquery looks at 5s-aligned steps (lookback 5m / 60); a series
+		// The missing-series subquery looks at 10s-aligned steps (lookback 1m / 6); a series
 		// must have lived across one of them to be remembered.
-		time.Sleep(time.Until(r.ready.Add(11 * time.Second)))
+		time.Sleep(time.Until(r.ready.Add(21 * time.Second)))
 		r.sim.Vanish("c1.example.com", "2", "api")
 		deadline := time.Now().Add(30 * time.Second)
 		for {

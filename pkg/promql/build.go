@@ -22,14 +22,12 @@ const (
 const (
 	LabelVersion = "rs_version" // v1 | v2
 	LabelState   = "rs_state"   // present | missing | ine
-	// labelJoin is a scratch label for the node fallback; the final `min by` drops it.
-	labelJoin = "rs_node_instance"
 )
 
 // Values of LabelState.
 const (
 	StatePresent = "present"
-	StateMissing = "missing"
+	StateMissing = "missing" // from the Lookback query: seen in the window (maybe present too)
 	StateINE     = "ine"
 )
 
@@ -45,97 +43,90 @@ type Selection struct {
 	Clusters []string
 }
 
-// Instant is the expression for instant queries (tables, alert values): present
-// certificates (seconds remaining), missing ones (expiry epoch of their last sample within
-// lookback) and the customer-managed-INE flags.
-func Instant(sel Selection, lookback time.Duration) string {
-	present := presentExpr(sel)
-	var b strings.Builder
-	b.WriteString(tagState(present, StatePresent))
-	if lookback > 0 {
-		b.WriteString(" or ")
-		b.WriteString(tagState("("+missingExpr(sel, lookback)+" unless "+present+")", StateMissing))
+// Present is the expression for the certificates present at evaluation time (value: seconds
+// remaining) and the customer-managed-INE flags. Instant queries (tables, alert values) and
+// range queries (time series) both use it.
+func Present(sel Selection) string {
+	return tagState(each(sel, func(s selector) string { return s.String() }), StatePresent) + " or " + tagState(ineExpr(sel), StateINE)
+}
+
+// Lookback is the expression for every certificate seen within the lookback window (value:
+// expiry epoch seconds of its last sample there: sample value + sample timestamp). Present
+// certificates are in it too; the caller keeps those it does not see now as missing. It is
+// the costly query of the plugin (it reads the window), so callers share its answer for a
+// while rather than sending it with every panel.
+func Lookback(sel Selection, lookback time.Duration) string {
+	rng := model.Duration(lookback).String()
+	res := model.Duration(LookbackStep(lookback)).String()
+	return tagState(each(sel, func(s selector) string {
+		return `last_over_time((` + s.String() + ` + timestamp(` + s.String() + `))[` + rng + `:` + res + `])`
+	}), StateMissing)
+}
+
+// LookbackStep is the Lookback subquery's resolution: six evaluations per window, at least
+// 5s. Steps are aligned to multiples of it, so a series is remembered only if it existed at
+// one of them: one that lived less than a step can go unnoticed.
+func LookbackStep(lookback time.Duration) time.Duration {
+	step := (lookback / 6).Truncate(time.Second)
+	if step < 5*time.Second {
+		step = 5 * time.Second
 	}
-	b.WriteString(" or ")
-	b.WriteString(tagState(ineExpr(sel), StateINE))
-	return b.String()
+	return step
 }
 
-// Range is the expression for range queries (time series): present certificates and the
-// customer-managed-INE flags over time.
-func Range(sel Selection) string {
-	return tagState(presentExpr(sel), StatePresent) + " or " + tagState(ineExpr(sel), StateINE)
+// selector is one metric's vector selector.
+type selector struct {
+	metric   string
+	matchers []string
 }
 
-// selectors returns, per version, the raw vector selectors of that version's metrics.
-func selectors(sel Selection) map[certs.Version][]string {
-	cluster := ""
+func (s selector) with(m ...string) selector {
+	return selector{metric: s.metric, matchers: append(append([]string(nil), s.matchers...), m...)}
+}
+
+func (s selector) String() string {
+	return s.metric + "{" + strings.Join(s.matchers, ",") + "}"
+}
+
+// selectors returns, per version, the vector selectors of that version's metrics.
+func selectors(sel Selection) map[certs.Version][]selector {
+	var common []string
 	if len(sel.Clusters) > 0 {
-		cluster = ExactMatcher("cluster", sel.Clusters)
+		common = []string{ExactMatcher("cluster", sel.Clusters)}
 	}
-	with := func(metric string, matchers ...string) string {
-		if cluster != "" {
-			matchers = append(matchers, cluster)
-		}
-		return metric + "{" + strings.Join(matchers, ",") + "}"
-	}
-	out := map[certs.Version][]string{}
+	out := map[certs.Version][]selector{}
 	for _, v := range sel.Versions {
 		switch v {
 		case certs.V1:
-			out[v] = []string{with(MetricV1)}
+			out[v] = []selector{{MetricV1, common}}
 		case certs.V2:
 			// Only the x509 series of Redis Software's embedded exporter: other x509 exporters
 			// in the same Prometheus have no cluster label.
-			out[v] = []string{with(MetricV2), with(MetricX509, `exporter="cert"`, `cluster!=""`)}
+			x509 := append([]string{`exporter="cert"`, `cluster!=""`}, common...)
+			out[v] = []selector{{MetricV2, common}, {MetricX509, x509}}
 		}
 	}
 	return out
 }
 
-// tagged applies wrap to every selector, tags the result with its version and joins all with
-// `or`. The version tag must be added before `or`, which ignores metric names when matching.
-func tagged(sel Selection, wrap func(string) string) string {
+// each builds, for every selector, `min by (identity)` of wrap(selector) and tags it with its
+// version, joined with `or`. Aggregating first keeps the label work (tagging) on the
+// deduplicated series, not on every scrape target's copy. Series without a node label
+// (8.0.2's per-node schema) take their node from the scrape instance, in a branch of their
+// own so that the common case needs no label rewriting at all.
+func each(sel Selection, wrap func(selector) string) string {
+	by := `min by (` + strings.Join(IdentityLabels, ", ") + `) `
 	var parts []string
 	for _, v := range sel.Versions {
 		for _, s := range selectors(sel)[v] {
-			parts = append(parts, `label_replace(`+wrap(s)+`, "`+LabelVersion+`", "`+string(v)+`", "", "")`)
+			withNode := by + `(` + wrap(s.with(`node!=""`)) + `)`
+			noNode := by + `(label_replace(` + wrap(s.with(`node=""`)) + `, "node", "$1", "instance", "(.+)"))`
+			for _, e := range []string{withNode, noNode} {
+				parts = append(parts, `label_replace(`+e+`, "`+LabelVersion+`", "`+string(v)+`", "", "")`)
+			}
 		}
 	}
 	return strings.Join(parts, " or ")
-}
-
-// dedupe groups by identity: node falls back to instance when empty, then `min by` drops the
-// scrape-target labels so duplicates from several targets collapse to the soonest expiry.
-func dedupe(expr string) string {
-	joined := `label_join(` + expr + `, "` + labelJoin + `", ";", "node", "instance")`
-	withNode := `label_replace(` + joined + `, "node", "$1", "` + labelJoin + `", ";(.+)")`
-	return `min by (` + strings.Join(IdentityLabels, ", ") + `, ` + LabelVersion + `) (` + withNode + `)`
-}
-
-func presentExpr(sel Selection) string {
-	return dedupe(tagged(sel, func(s string) string { return s }))
-}
-
-// missingExpr evaluates `expiry = sample value + sample timestamp` over the lookback window
-// and keeps the last one, so a vanished certificate keeps the expiry its last sample implied.
-func missingExpr(sel Selection, lookback time.Duration) string {
-	rng := model.Duration(lookback).String()
-	res := model.Duration(subqueryStep(lookback)).String()
-	return dedupe(tagged(sel, func(s string) string {
-		return `last_over_time((` + s + ` + timestamp(` + s + `))[` + rng + `:` + res + `])`
-	}))
-}
-
-// subqueryStep keeps the missing-series subquery at about 60 evaluations whatever the window.
-// Subquery steps are aligned to multiples of the step, so a series is found missing only if
-// it existed at one of them: a series that lived less than one step can go unnoticed.
-func subqueryStep(lookback time.Duration) time.Duration {
-	step := (lookback / 60).Truncate(time.Second)
-	if step < 5*time.Second {
-		step = 5 * time.Second
-	}
-	return step
 }
 
 func ineExpr(sel Selection) string {

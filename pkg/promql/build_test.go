@@ -8,20 +8,20 @@ import (
 	"github.com/seed/rscerts/pkg/certs"
 )
 
-func TestInstantSelectsVersions(t *testing.T) {
+func TestPresentSelectsVersions(t *testing.T) {
 	tests := []struct {
 		name     string
 		versions []certs.Version
 		want     []string
 		notWant  []string
 	}{
-		{"v1 only", []certs.Version{certs.V1}, []string{MetricV1 + "{}", `"rs_version", "v1"`}, []string{MetricV2, MetricX509}},
-		{"v2 only", []certs.Version{certs.V2}, []string{MetricV2 + "{}", MetricX509 + `{exporter="cert",cluster!=""}`, `"rs_version", "v2"`}, []string{MetricV1}},
+		{"v1 only", []certs.Version{certs.V1}, []string{MetricV1 + `{node!=""}`, MetricV1 + `{node=""}`, `"rs_version", "v1"`}, []string{MetricV2, MetricX509}},
+		{"v2 only", []certs.Version{certs.V2}, []string{MetricV2 + `{node!=""}`, MetricX509 + `{exporter="cert",cluster!="",node!=""}`, `"rs_version", "v2"`}, []string{MetricV1}},
 		{"both", []certs.Version{certs.V1, certs.V2}, []string{MetricV1, MetricV2, MetricX509}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := Instant(Selection{Versions: tt.versions}, time.Hour)
+			q := Present(Selection{Versions: tt.versions})
 			for _, w := range tt.want {
 				if !strings.Contains(q, w) {
 					t.Errorf("query lacks %q:\n%s", w, q)
@@ -36,49 +36,54 @@ func TestInstantSelectsVersions(t *testing.T) {
 	}
 }
 
-func TestInstantShape(t *testing.T) {
-	q := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b", "c"}}, time.Hour)
+func TestPresentShape(t *testing.T) {
+	q := Present(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b", "c"}})
 	for _, w := range []string{
-		`min by (cluster, node, logical_name, cert_type, path, locator, filename, filepath, rs_version)`,
-		`cluster=~"a\\.b|c"`,
-		`[1h:1m]`,
-		` unless `,
-		`"rs_state", "present"`, `"rs_state", "missing"`, `"rs_state", "ine"`,
+		`min by (cluster, node, logical_name, cert_type, path, locator, filename, filepath) (`,
+		`node_cert_expiration_seconds{cluster=~"a\\.b|c",node!=""}`,
+		`label_replace(node_cert_expires_in_seconds{cluster=~"a\\.b|c",node=""}, "node", "$1", "instance", "(.+)")`,
+		`"rs_state", "present"`, `"rs_state", "ine"`,
 		`max by (cluster) (customer_managed_ine_certificates{cluster=~"a\\.b|c"})`,
-		`label_replace(label_join(`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
+	if strings.Contains(q, "last_over_time") || strings.Contains(q, StateMissing) {
+		t.Errorf("present query reads the lookback window:\n%s", q)
+	}
+	balanced(t, q)
+}
+
+func TestLookbackShape(t *testing.T) {
+	q := Lookback(Selection{Versions: []certs.Version{certs.V1}}, time.Hour)
+	for _, w := range []string{
+		`last_over_time((node_cert_expiration_seconds{node!=""} + timestamp(node_cert_expiration_seconds{node!=""}))[1h:10m])`,
+		`"rs_state", "missing"`, `"rs_version", "v1"`,
+	} {
+		if !strings.Contains(q, w) {
+			t.Errorf("query lacks %q:\n%s", w, q)
+		}
+	}
+	balanced(t, q)
+}
+
+func balanced(t *testing.T, q string) {
+	t.Helper()
 	if n := strings.Count(q, "(") - strings.Count(q, ")"); n != 0 {
 		t.Errorf("unbalanced parentheses (%d):\n%s", n, q)
 	}
 }
 
-func TestInstantWithoutLookbackHasNoMissingBranch(t *testing.T) {
-	q := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0)
-	if strings.Contains(q, StateMissing) || strings.Contains(q, "last_over_time") {
-		t.Fatalf("lookback 0 must not ask for missing series:\n%s", q)
-	}
-}
-
-func TestRangeHasNoMissingBranch(t *testing.T) {
-	q := Range(Selection{Versions: []certs.Version{certs.V1, certs.V2}})
-	if strings.Contains(q, StateMissing) || !strings.Contains(q, StatePresent) || !strings.Contains(q, StateINE) {
-		t.Fatalf("unexpected range query:\n%s", q)
-	}
-}
-
-func TestSubqueryStep(t *testing.T) {
+func TestLookbackStep(t *testing.T) {
 	for _, tt := range []struct{ lookback, want time.Duration }{
-		{time.Minute, 5 * time.Second},
-		{5 * time.Minute, 5 * time.Second},
-		{time.Hour, time.Minute},
-		{24 * time.Hour, 24 * time.Minute},
+		{time.Minute, 10 * time.Second},
+		{20 * time.Second, 5 * time.Second},
+		{time.Hour, 10 * time.Minute},
+		{7 * 24 * time.Hour, 28 * time.Hour},
 	} {
-		if got := subqueryStep(tt.lookback); got != tt.want {
-			t.Errorf("subqueryStep(%s) = %s, want %s", tt.lookback, got, tt.want)
+		if got := LookbackStep(tt.lookback); got != tt.want {
+			t.Errorf("LookbackStep(%s) = %s, want %s", tt.lookback, got, tt.want)
 		}
 	}
 }

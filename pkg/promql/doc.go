@@ -1,18 +1,20 @@
 // Package promql builds the PromQL this plugin sends to Prometheus.
 //
-// One expression per query answers everything the query needs in one round trip:
+// Present (one round trip per table, alert value or time series) answers:
 //
 //   - the certificate series of the chosen metric versions (v1 node_cert_expiration_seconds,
 //     v2 node_cert_expires_in_seconds, and Redis Software 7.8's x509_cert_expires_in_seconds
 //     with exporter="cert" and a cluster label), each tagged with rs_version;
-//   - deduplicated on the Prometheus side: `min by (<identity labels>, rs_version)` drops the
-//     scrape-target labels (instance, job, exporter, ...), so the copies of a /v2 series that
-//     every node's target returns cross the wire once, and the soonest expiry wins;
+//   - deduplicated on the Prometheus side: `min by (<identity labels>)` drops the scrape-target
+//     labels (instance, job, exporter, ...), so the copies of a /v2 series that every node's
+//     target returns cross the wire once, and the soonest expiry wins;
 //   - the node falls back to the scrape `instance` where a schema has no `node` label
-//     (Redis Software 8.0.2 per-node /v2), done in PromQL so deduplication keeps nodes apart;
-//   - for instant queries, certificates seen within the lookback window but gone now
-//     (rs_state="missing", value = expiry epoch seconds of their last sample);
+//     (Redis Software 8.0.2 per-node /v2), in PromQL so deduplication keeps nodes apart;
 //   - the per-cluster customer_managed_ine_certificates gauge (rs_state="ine").
+//
+// Lookback answers which certificates were seen within the missing-series window and the
+// expiry their last sample implied; it reads the whole window, so the engine shares one answer
+// per minute instead of sending it with every query.
 //
 // Certificate naming and classification happen in Go (package certs), since they depend on
 // which of several labels a schema has. Every user-supplied value is escaped here: a cluster

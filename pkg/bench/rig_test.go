@@ -1,0 +1,52 @@
+package bench
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed/rscerts/pkg/internal/promrig"
+	"github.com/seed/rscerts/pkg/simulator"
+)
+
+// fleet is a simulated fleet scraped by a real Prometheus.
+type fleet struct {
+	clusters, certs int
+	prom            *promrig.Server
+	proxy           *countingProxy
+}
+
+// startFleet serves clusters x nodes x certsPerNode certificates (docs schema: v1 and v2 both
+// report them) and scrapes v1 once and /v2 from three node targets per cluster, so raw series
+// = certificates x (1 + 3) (v1 lists 9 of the 10 standard names, so slightly fewer).
+func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
+	tb.Helper()
+	cfg := simulator.ScaleConfig(clusters, nodes, certsPerNode, 1)
+	sim, err := simulator.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(sim.Handler())
+	tb.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "https://")
+	v1 := promrig.Job{Name: "redis-v1", MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true}
+	v2 := promrig.Job{Name: "redis-v2", MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true}
+	for _, cc := range cfg.Clusters {
+		c := cc.Name
+		params := url.Values{"cluster": {c}}
+		v1.Targets = append(v1.Targets, promrig.Target{Address: addr, Params: params, Labels: map[string]string{"instance": "node1." + c + ":8070"}})
+		for n := 1; n <= 3; n++ {
+			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Params: params, Labels: map[string]string{"instance": fmt.Sprintf("node%d.%s:8070", n, c)}})
+		}
+	}
+	prom := promrig.Start(tb, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 5 * time.Second})
+	total := clusters * nodes * certsPerNode
+	prom.WaitForSeries(tb, `count by (instance) (node_cert_expires_in_seconds)`, len(v2.Targets), 3*time.Minute)
+	prom.WaitForSeries(tb, `count by (instance) (node_cert_expiration_seconds)`, len(v1.Targets), 3*time.Minute)
+	// Two more scrapes so every series has a few samples.
+	time.Sleep(11 * time.Second)
+	return &fleet{clusters: clusters, certs: total, prom: prom, proxy: newCountingProxy(tb, prom.URL)}
+}

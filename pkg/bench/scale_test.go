@@ -1,0 +1,248 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+
+	"github.com/seed/rscerts/pkg/pluginhost"
+)
+
+// rawSelectors is what the docs' queries select, fetched raw through the HTTP API.
+const rawSelectors = `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds"}`
+
+const runs = 9
+
+// measurement is one side of a comparison: medians over runs.
+type measurement struct {
+	median        time.Duration
+	bytes         int64 // from Prometheus, per request
+	allocs, alloc uint64
+	peakHeap      uint64
+}
+
+func newDatasource(tb testing.TB, url string, cacheTTL string) *pluginhost.Datasource {
+	tb.Helper()
+	raw, _ := json.Marshal(map[string]any{"cacheTTL": cacheTTL})
+	inst, err := pluginhost.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", URL: url, JSONData: raw, Updated: time.Now()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(inst.(instancemgmt.InstanceDisposer).Dispose)
+	return inst.(*pluginhost.Datasource)
+}
+
+func query(model map[string]any, from, to time.Time, maxPoints int64) backend.DataQuery {
+	raw, _ := json.Marshal(model)
+	return backend.DataQuery{RefID: "A", JSON: raw, TimeRange: backend.TimeRange{From: from, To: to}, Interval: 15 * time.Second, MaxDataPoints: maxPoints}
+}
+
+// measure runs f `runs` times and reports the median time, bytes through the proxy per run,
+// allocations per run, and the peak heap seen while f ran.
+func measure(tb testing.TB, p *countingProxy, f func()) measurement {
+	tb.Helper()
+	f() // warm up connections and Prometheus caches
+	p.reset()
+	var durations []time.Duration
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		start := time.Now()
+		f()
+		durations = append(durations, time.Since(start))
+	}
+	runtime.ReadMemStats(&after)
+	close(stop)
+	wg.Wait()
+	slices.Sort(durations)
+	return measurement{
+		median: durations[len(durations)/2], bytes: p.bytes.Load() / runs,
+		allocs: (after.Mallocs - before.Mallocs) / runs, alloc: (after.TotalAlloc - before.TotalAlloc) / runs,
+		peakHeap: peak.Load(),
+	}
+}
+
+func rawGet(tb testing.TB, u string) {
+	resp, err := http.Get(u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != 200 {
+		tb.Fatalf("raw fetch: %v %d", err, resp.StatusCode)
+	}
+}
+
+func runQuery(tb testing.TB, ds *pluginhost.Datasource, q backend.DataQuery) {
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+	if err != nil || resp.Responses["A"].Error != nil || len(resp.Responses["A"].Frames) == 0 {
+		tb.Fatalf("query failed: %v %v", err, resp.Responses["A"].Error)
+	}
+}
+
+type scaleResult struct {
+	certs                   int
+	instant, instRaw        measurement
+	rangePlugin, rangeRaw   measurement
+	refreshRequests, panels int
+}
+
+func scale(b *testing.B, clusters int) scaleResult {
+	f := startFleet(b, clusters, 10, 10)
+	ds := newDatasource(b, f.proxy.URL, "0s") // no cache: every run is a real round trip
+	at := time.Now()
+	res := scaleResult{certs: f.certs}
+
+	inst := query(map[string]any{"queryType": "certificates"}, at.Add(-time.Hour), at, 1000)
+	res.instant = measure(b, f.proxy, func() { runQuery(b, ds, inst) })
+	rawInst := f.proxy.URL + "/api/v1/query?" + url.Values{"query": {rawSelectors}, "time": {fmt.Sprint(at.Unix())}}.Encode()
+	res.instRaw = measure(b, f.proxy, func() { rawGet(b, rawInst) })
+
+	// 24h at the step a 1,000-pixel panel asks for (86.4s, which the plugin rounds to 2m;
+	// the raw request uses the same step so both return the same number of points).
+	rq := query(map[string]any{"queryType": "timeseries"}, at.Add(-24*time.Hour), at, 1000)
+	res.rangePlugin = measure(b, f.proxy, func() { runQuery(b, ds, rq) })
+	start := at.Add(-24 * time.Hour).Truncate(2 * time.Minute)
+	rawRange := f.proxy.URL + "/api/v1/query_range?" + url.Values{"query": {rawSelectors}, "start": {strconv.FormatInt(start.Unix(), 10)},
+		"end": {strconv.FormatInt(at.Unix(), 10)}, "step": {"120"}}.Encode()
+	res.rangeRaw = measure(b, f.proxy, func() { rawGet(b, rawRange) })
+
+	res.refreshRequests, res.panels = dashboardRefresh(b, f)
+	return res
+}
+
+// dashboardRefresh fires every panel query of the bundled dashboard at once, one request per
+// panel as Grafana does, against a datasource with the default cache, and counts the requests
+// Prometheus receives.
+func dashboardRefresh(tb testing.TB, f *fleet) (requests, panels int) {
+	ds := newDatasource(tb, f.proxy.URL, "5s")
+	queries := dashboardQueries(tb)
+	now := time.Now()
+	f.proxy.reset()
+	var wg sync.WaitGroup
+	for _, m := range queries {
+		wg.Add(1)
+		go func(m map[string]any) {
+			defer wg.Done()
+			runQuery(tb, ds, query(m, now.Add(-24*time.Hour), now, 1000))
+		}(m)
+	}
+	wg.Wait()
+	return int(f.proxy.requests.Load()), len(queries)
+}
+
+// dashboardQueries reads the panel targets of the bundled dashboard, with the dashboard's
+// variables at "All" (which the front end sends as empty filters).
+func dashboardQueries(tb testing.TB) []map[string]any {
+	raw, err := os.ReadFile("../../src/dashboards/redis-software-certificates.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var d struct {
+		Panels []panel `json:"panels"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		tb.Fatal(err)
+	}
+	var out []map[string]any
+	var walk func([]panel)
+	walk = func(ps []panel) {
+		for _, p := range ps {
+			for _, t := range p.Targets {
+				for _, k := range []string{"clusters", "nodes", "certificates"} {
+					if vals, ok := t[k].([]any); ok && len(vals) > 0 && fmt.Sprint(vals[0])[0] == '$' {
+						t[k] = []string{}
+					}
+				}
+				delete(t, "datasource")
+				out = append(out, t)
+			}
+			walk(p.Panels)
+		}
+	}
+	walk(d.Panels)
+	if len(out) == 0 {
+		tb.Fatal("the dashboard has no panel queries")
+	}
+	return out
+}
+
+type panel struct {
+	Targets []map[string]any `json:"targets"`
+	Panels  []panel          `json:"panels"`
+}
+
+// BenchmarkScale compares the plugin with the bare Prometheus request at 1k and 10k
+// certificates and prints the ratios the performance goals are stated in.
+func BenchmarkScale(b *testing.B) {
+	var results []scaleResult
+	for _, clusters := range []int{10, 100} {
+		b.Run(fmt.Sprintf("certs=%d", clusters*100), func(b *testing.B) {
+			for range b.N {
+				r := scale(b, clusters)
+				results = append(results, r)
+				b.ReportMetric(ratio(r.instant.median, r.instRaw.median), "instant-a/b")
+				b.ReportMetric(ratio(r.rangePlugin.median, r.rangeRaw.median), "range-a/b")
+				b.ReportMetric(float64(r.refreshRequests), "prom-requests/refresh")
+			}
+		})
+	}
+	report(results)
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func report(rs []scaleResult) {
+	fmt.Println()
+	fmt.Printf("%-8s %-9s %10s %10s %7s %12s %12s %10s %10s %10s\n", "certs", "query", "plugin", "raw", "a/b", "bytes-plugin", "bytes-raw", "allocs/q", "alloc/q", "peak-heap")
+	for _, r := range rs {
+		row := func(name string, a, b measurement) {
+			fmt.Printf("%-8d %-9s %10s %10s %7.2f %12d %12d %10d %9.1fM %9.1fM\n", r.certs, name, a.median.Round(time.Millisecond), b.median.Round(time.Millisecond),
+				ratio(a.median, b.median), a.bytes, b.bytes, a.allocs, float64(a.alloc)/(1<<20), float64(a.peakHeap)/(1<<20))
+		}
+		row("instant", r.instant, r.instRaw)
+		row("range24h", r.rangePlugin, r.rangeRaw)
+		fmt.Printf("%-8d dashboard refresh: %d panel queries -> %d Prometheus requests\n", r.certs, r.panels, r.refreshRequests)
+	}
+	if len(rs) == 2 {
+		g := func(a, b uint64) float64 { return float64(b) / float64(a) }
+		k := float64(rs[1].certs) / float64(rs[0].certs)
+		fmt.Printf("growth %dx certificates: instant bytes %.1fx, allocs %.1fx, alloc %.1fx; range bytes %.1fx, allocs %.1fx (linear = %.0fx)\n", int(k),
+			g(uint64(rs[0].instant.bytes), uint64(rs[1].instant.bytes)), g(rs[0].instant.allocs, rs[1].instant.allocs), g(rs[0].instant.alloc, rs[1].instant.alloc),
+			g(uint64(rs[0].rangePlugin.bytes), uint64(rs[1].rangePlugin.bytes)), g(rs[0].rangePlugin.allocs, rs[1].rangePlugin.allocs), k)
+	}
+}

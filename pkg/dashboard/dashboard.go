@@ -1,0 +1,113 @@
+// Package dashboard generates the dashboard shipped with the plugin
+// (src/dashboards/redis-software-certificates.json) from Go, with the Grafana foundation
+// SDK. Every panel queries our datasource through the ${datasource} variable.
+package dashboard
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
+
+// UID and File name the dashboard; the provisioning and the plugin.json include use them.
+const (
+	UID   = "rscerts-certificates"
+	Title = "Redis Software certificates"
+	File  = "redis-software-certificates.json"
+)
+
+func strOpt(s string) dashboard.StringOrArrayOfString {
+	return dashboard.StringOrArrayOfString{String: &s}
+}
+
+func allOpt() dashboard.VariableOption {
+	return dashboard.VariableOption{
+		Text:  dashboard.StringOrArrayOfString{ArrayOfString: []string{"All"}},
+		Value: dashboard.StringOrArrayOfString{ArrayOfString: []string{"$__all"}},
+	}
+}
+
+// variables: the datasource, then clusters, then the nodes of the chosen clusters, both
+// listed by the plugin's variable support (kind + clusters).
+func variables() []cog.Builder[dashboard.VariableModel] {
+	list := func(name, label, kind string, clusters []string) cog.Builder[dashboard.VariableModel] {
+		return dashboard.NewQueryVariableBuilder(name).Label(label).
+			Datasource(ds()).
+			Query(dashboard.StringOrMap{Map: map[string]any{"kind": kind, "clusters": clusters}}).
+			Definition(kind).
+			Multi(true).IncludeAll(true).Current(allOpt()).
+			Refresh(dashboard.VariableRefreshOnDashboardLoad).
+			Sort(dashboard.VariableSortAlphabeticalCaseInsensitiveAsc)
+	}
+	return []cog.Builder[dashboard.VariableModel]{
+		// The import replaces ${DS_RSCERTS} with the chosen datasource; a provisioned copy
+		// keeps the literal, which matches nothing, so Grafana picks the first of our type.
+		dashboard.NewDatasourceVariableBuilder("datasource").Label("Data source").Type(PluginID).
+			Current(dashboard.VariableOption{Text: strOpt("${DS_RSCERTS}"), Value: strOpt("${DS_RSCERTS}")}),
+		list("cluster", "Cluster", "clusters", []string{}),
+		list("node", "Node", "nodes", []string{"$cluster"}),
+	}
+}
+
+const (
+	userManagedTable = "Certificates you renew (cm, api, proxy, metrics_exporter, syncer, ...): renew before the days run out."
+	autoRotatedTable = "Internode certificates Redis Software rotates itself at 60 days left. Below 45 days rotation has failed (Redis' own alert fires); below 14 it is critical."
+	otherTable       = "Active-Active (CRDT) and unrecognised certificates; coloured like user-managed ones, since someone has to look at them."
+)
+
+// Build assembles the dashboard.
+func Build() (dashboard.Dashboard, error) {
+	b := dashboard.NewDashboardBuilder(Title).
+		Uid(UID).
+		Description("Which Redis Software TLS certificate expires when, on every node of every cluster.").
+		Tags([]string{"redis", "certificates", "tls"}).
+		Editable().
+		Tooltip(dashboard.DashboardCursorSyncCrosshair).
+		Time("now-7d", "now").
+		Refresh("1m").
+		Variables(variables())
+
+	b.WithRow(dashboard.NewRowBuilder("Overview"))
+	b.WithPanel(soonestStat("Soonest user-managed expiry", "Fewest days left of any user-managed certificate, per cluster.", categoryUserManaged, userManagedSteps()))
+	b.WithPanel(soonestStat("Soonest auto-rotated expiry", "Fewest days left of any auto-rotated internode certificate, per cluster. Below 45 days rotation has failed.", categoryAutoRotated, autoRotatedSteps()))
+	b.WithPanel(countStat("Expired", "Certificates past their expiry date.", "expired", "dark-red").Span(4))
+	b.WithPanel(countStat("Critical", "Certificates below the critical threshold (14 days), or unreadable.", "critical", "red").Span(3))
+	b.WithPanel(countStat("Missing", "Certificates whose series vanished within the datasource's missing lookback: some exporters drop a certificate once it expired.", "missing", "purple").Span(3))
+
+	b.WithRow(dashboard.NewRowBuilder("User-managed certificates"))
+	b.WithPanel(certTable("User-managed certificates", userManagedTable, categoryUserManaged, userManagedSteps(), "Category", "Source", "Path"))
+	b.WithPanel(daysSeries("User-managed: days remaining", userManagedTable, categoryUserManaged, userManagedSteps()))
+
+	b.WithRow(dashboard.NewRowBuilder("Auto-rotated internode certificates"))
+	b.WithPanel(certTable("Auto-rotated internode certificates", autoRotatedTable, categoryAutoRotated, autoRotatedSteps(), "Category", "Source", "Path"))
+	b.WithPanel(daysSeries("Auto-rotated: days remaining", autoRotatedTable, categoryAutoRotated, autoRotatedSteps()))
+
+	// Collapsed: these rarely matter and would push the main rows down.
+	b.WithRow(dashboard.NewRowBuilder("Other certificates (Active-Active, unknown)").Collapsed(true).
+		WithPanel(certTable("Other certificates", otherTable, categoryOther, userManagedSteps(), "Category", "Source")).
+		WithPanel(daysSeries("Other: days remaining", otherTable, categoryOther, userManagedSteps())))
+
+	d, err := b.Build()
+	if err != nil {
+		return d, err
+	}
+	numberPanels(&d)
+	return d, nil
+}
+
+// numberPanels gives every panel and row a stable id, in layout order, so links such as
+// viewPanel=N survive regeneration.
+func numberPanels(d *dashboard.Dashboard) {
+	id := uint32(0)
+	next := func() *uint32 { id++; v := id; return &v }
+	for _, p := range d.Panels {
+		switch {
+		case p.Panel != nil:
+			p.Panel.Id = next()
+		case p.RowPanel != nil:
+			p.RowPanel.Id = *next()
+			for i := range p.RowPanel.Panels {
+				p.RowPanel.Panels[i].Id = next()
+			}
+		}
+	}
+}

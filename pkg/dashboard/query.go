@@ -1,0 +1,67 @@
+package dashboard
+
+import (
+	"encoding/json"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+)
+
+// PluginID is our datasource plugin; every panel and variable must query it.
+const PluginID = "seed-rscerts-datasource"
+
+// Categories and query types of the backend query model (pkg/models).
+const (
+	categoryAll         = "all"
+	categoryUserManaged = "user-managed"
+	categoryAutoRotated = "auto-rotated"
+	categoryOther       = "other"
+)
+
+// Query is the backend query model as a panel target. The filters always follow the
+// dashboard variables; the front end expands multi-value variables into these arrays.
+type Query struct {
+	RefID        string               `json:"refId"`
+	Datasource   common.DataSourceRef `json:"datasource"`
+	QueryType    string               `json:"queryType"`
+	Clusters     []string             `json:"clusters"`
+	Nodes        []string             `json:"nodes"`
+	Certificates []string             `json:"certificates"`
+	Category     string               `json:"category"`
+	GroupBy      string               `json:"groupBy"`
+}
+
+// ds is the datasource reference every panel uses: the dashboard's datasource variable,
+// so an imported dashboard needs no hand editing.
+func ds() common.DataSourceRef {
+	typ, uid := PluginID, "${datasource}"
+	return common.DataSourceRef{Type: &typ, Uid: &uid}
+}
+
+func newQuery(queryType, category, groupBy string) Query {
+	return Query{
+		RefID:        "A",
+		Datasource:   ds(),
+		QueryType:    queryType,
+		Clusters:     []string{"$cluster"},
+		Nodes:        []string{"$node"},
+		Certificates: []string{},
+		Category:     category,
+		GroupBy:      groupBy,
+	}
+}
+
+// target turns q into the SDK's untyped dataquery: the SDK has no type for our plugin, and
+// decoding a dashboard yields the same map, which keeps the round trip lossless.
+func target(q Query) cog.Builder[variants.Dataquery] {
+	raw, err := json.Marshal(q)
+	if err != nil {
+		panic(err) // a struct of strings always marshals
+	}
+	var m variants.UnknownDataquery
+	if err := json.Unmarshal(raw, &m); err != nil {
+		panic(err)
+	}
+	return variants.NewUnknownDataqueryBuilderFromObject(m)
+}

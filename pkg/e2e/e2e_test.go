@@ -1,0 +1,414 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+)
+
+// Fixed instance "saved" times: Grafana sends the datasource's Updated (ms precision) and
+// the SDK re-creates the instance only when it moves.
+var saved0 = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+
+func savedAt(n int) time.Time { return saved0.Add(time.Duration(n) * time.Second) }
+
+// dq is a data query as Grafana's query runner sends it: the model with refId and the
+// datasource reference inside the JSON, a time range, an interval and max data points.
+func dq(refID string, model map[string]any) backend.DataQuery {
+	m := map[string]any{"refId": refID, "datasource": map[string]string{"type": pluginID}}
+	for k, v := range model {
+		m[k] = v
+	}
+	raw, _ := json.Marshal(m)
+	now := time.Now()
+	qt, _ := model["queryType"].(string)
+	return backend.DataQuery{RefID: refID, QueryType: qt, JSON: raw, Interval: time.Second, MaxDataPoints: 1000,
+		TimeRange: backend.TimeRange{From: now.Add(-10 * time.Minute), To: now}}
+}
+
+// row is one certificates-table row.
+type row struct {
+	Cluster, Node, Certificate, Category, Status string
+	Days                                         float64
+}
+
+func (r row) id() string { return r.Cluster + "|" + r.Node + "|" + r.Certificate }
+
+var tableFields = []string{"Cluster", "Node", "Certificate", "Category", "Days remaining", "Expires at", "Status", "Source", "Path"}
+
+func tableRows(t *testing.T, r backend.DataResponse) []row {
+	t.Helper()
+	if r.Error != nil {
+		t.Fatalf("query failed: %v", r.Error)
+	}
+	if len(r.Frames) != 1 {
+		t.Fatalf("want one table frame, got %d", len(r.Frames))
+	}
+	f := r.Frames[0]
+	if f.Meta == nil || f.Meta.Type != data.FrameTypeTable {
+		t.Fatalf("table frame type %v", metaType(f))
+	}
+	for i, name := range tableFields {
+		if i >= len(f.Fields) || f.Fields[i].Name != name {
+			t.Fatalf("table fields %v, want %v", fieldNames(f), tableFields)
+		}
+	}
+	out := make([]row, f.Rows())
+	for i := range out {
+		s := func(j int) string { return f.Fields[j].At(i).(string) }
+		out[i] = row{Cluster: s(0), Node: s(1), Certificate: s(2), Category: s(3), Status: s(6), Days: f.Fields[4].At(i).(float64)}
+	}
+	return out
+}
+
+func fieldNames(f *data.Frame) []string {
+	var n []string
+	for _, fl := range f.Fields {
+		n = append(n, fl.Name)
+	}
+	return n
+}
+
+// TestProtocolAgainstRealPrometheus runs the built plugin process against a real Prometheus
+// scraping the simulator, through the gRPC protocol only.
+func TestProtocolAgainstRealPrometheus(t *testing.T) {
+	r := startRig(t)
+	p := startPlugin(t)
+	good := ds{ID: 1, UID: "rscerts-good", URL: r.prom.URL, Updated: savedAt(0)}
+
+	t.Run("health OK names Prometheus and what it found", func(t *testing.T) {
+		h := p.health(t, good)
+		if h.Status != pluginv2.CheckHealthResponse_OK || !strings.Contains(h.Message, "Prometheus") || !strings.Contains(h.Message, "4 clusters") {
+			t.Fatalf("health %v: %q", h.Status, h.Message)
+		}
+	})
+
+	tables := map[string][]row{}
+	t.Run("every query type and groupBy in one request", func(t *testing.T) {
+		var queries []backend.DataQuery
+		for _, qt := range []string{"certificates", "days", "timeseries"} {
+			for _, by := range []string{"node", "certificate", "cluster"} {
+				queries = append(queries, dq(qt+"/"+by, map[string]any{"queryType": qt, "groupBy": by}))
+			}
+		}
+		resp := p.query(t, good, grafanaUser, nil, queries...)
+		if len(resp.Responses) != len(queries) {
+			t.Fatalf("%d responses for %d queries", len(resp.Responses), len(queries))
+		}
+		for _, by := range []string{"node", "certificate", "cluster"} {
+			rows := tableRows(t, resp.Responses["certificates/"+by])
+			tables[by] = rows
+			ids := map[string]bool{}
+			for _, rw := range rows {
+				if ids[rw.id()] {
+					t.Errorf("groupBy %s: duplicate row %s", by, rw.id())
+				}
+				ids[rw.id()] = true
+			}
+
+			// days: one numeric-multi frame per table row, same identities and values.
+			days := resp.Responses["days/"+by]
+			if days.Error != nil {
+				t.Fatalf("days/%s: %v", by, days.Error)
+			}
+			values, err := checkNumericMulti(days.Frames)
+			if err != nil {
+				t.Fatalf("days/%s: %v", by, err)
+			}
+			if len(values) != len(rows) {
+				t.Errorf("days/%s: %d values for %d table rows", by, len(values), len(rows))
+			}
+			for _, rw := range rows {
+				labels := data.Labels{"cluster": rw.Cluster}
+				switch by {
+				case "node":
+					labels = data.Labels{"cluster": rw.Cluster, "node": rw.Node, "certificate": rw.Certificate, "category": rw.Category}
+				case "certificate":
+					labels = data.Labels{"cluster": rw.Cluster, "certificate": rw.Certificate, "category": rw.Category}
+				}
+				v, ok := values[labels.String()]
+				if !ok {
+					t.Errorf("days/%s: no value for %s", by, labels)
+					continue
+				}
+				// Evaluated a moment apart (the frozen simulator keeps expiry fixed, time moves).
+				if math.Abs(v-rw.Days) > 0.01 {
+					t.Errorf("days/%s %s: %v, table says %v", by, labels, v, rw.Days)
+				}
+			}
+
+			ts := resp.Responses["timeseries/"+by]
+			if ts.Error != nil || len(ts.Frames) == 0 {
+				t.Fatalf("timeseries/%s: %d frames, error %v", by, len(ts.Frames), ts.Error)
+			}
+			seen := map[string]bool{}
+			for _, f := range ts.Frames {
+				if f.Meta == nil || f.Meta.Type != data.FrameTypeTimeSeriesMulti || len(f.Fields) != 2 ||
+					f.Fields[0].Type() != data.FieldTypeTime || f.Fields[1].Type() != data.FieldTypeFloat64 || f.Rows() == 0 {
+					t.Fatalf("timeseries/%s: bad frame %v %v", by, metaType(f), fieldNames(f))
+				}
+				key := f.Fields[1].Labels.String()
+				if seen[key] {
+					t.Fatalf("timeseries/%s: labels %s repeat", by, key)
+				}
+				seen[key] = true
+				for i := 1; i < f.Rows(); i++ {
+					if !f.Fields[0].At(i).(time.Time).After(f.Fields[0].At(i - 1).(time.Time)) {
+						t.Fatalf("timeseries/%s: time not increasing", by)
+					}
+				}
+			}
+		}
+		if n := len(tables["cluster"]); n != 4 {
+			t.Errorf("groupBy cluster: %d rows, want 4 clusters", n)
+		}
+		if len(tables["certificate"]) >= len(tables["node"]) || len(tables["cluster"]) >= len(tables["certificate"]) {
+			t.Errorf("grouping does not reduce rows: node %d, certificate %d, cluster %d",
+				len(tables["node"]), len(tables["certificate"]), len(tables["cluster"]))
+		}
+	})
+
+	t.Run("resources", func(t *testing.T) {
+		status, body := p.resource(t, good, "GET", "clusters")
+		if status != 200 || string(body) != `["c1.example.com","c2.example.com","c3.example.com","legacy.example.com"]` {
+			t.Fatalf("clusters: %d %s", status, body)
+		}
+		status, body = p.resource(t, good, "GET", "nodes?cluster=c1.example.com&cluster=legacy.example.com")
+		if status != 200 || string(body) != `["1","2","3"]` {
+			t.Fatalf("nodes: %d %s", status, body)
+		}
+		status, body = p.resource(t, good, "GET", "certificates?cluster=c2.example.com")
+		if status != 200 || !strings.Contains(string(body), `"trusted_ca"`) {
+			t.Fatalf("certificates: %d %s", status, body)
+		}
+		if status, body = p.resource(t, good, "GET", "secrets"); status != 404 || !strings.Contains(string(body), "unknown resource") {
+			t.Fatalf("unknown resource: %d %s", status, body)
+		}
+		if status, _ = p.resource(t, good, "POST", "clusters"); status != 405 {
+			t.Fatalf("POST: %d, want 405", status)
+		}
+	})
+
+	t.Run("a dead datasource fails alone", func(t *testing.T) {
+		dead := ds{ID: 2, UID: "rscerts-dead", URL: deadURL(t), Updated: savedAt(0)}
+		h := p.health(t, dead)
+		if h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "cannot reach Prometheus") {
+			t.Fatalf("dead health %v: %q", h.Status, h.Message)
+		}
+		// Both instances used at once, as panels of two datasources refresh together.
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := 0; i < 4; i++ {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				resp, err := p.queryErr(dead, grafanaUser, nil, dq("A", map[string]any{"queryType": "days"}), dq("B", map[string]any{}))
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, ref := range []string{"A", "B"} {
+					r := resp.Responses[ref]
+					if r.Error == nil || r.Status != backend.StatusBadGateway || r.ErrorSource != backend.ErrorSourceDownstream ||
+						!strings.Contains(r.Error.Error(), "cannot reach Prometheus") {
+						errs <- fmt.Errorf("dead %s: status %d source %q error %v", ref, r.Status, r.ErrorSource, r.Error)
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				resp, err := p.queryErr(good, grafanaUser, nil, dq("A", map[string]any{"groupBy": "cluster"}))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if r := resp.Responses["A"]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != 4 {
+					errs <- fmt.Errorf("good datasource next to the dead one: %+v", r)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if h := p.health(t, good); h.Status != pluginv2.CheckHealthResponse_OK {
+			t.Fatalf("good datasource after the dead one: %v %q", h.Status, h.Message)
+		}
+
+		// Saving the dead datasource with a working URL heals it without a restart.
+		fixed := dead
+		fixed.URL, fixed.Updated = r.prom.URL, savedAt(1)
+		if h := p.health(t, fixed); h.Status != pluginv2.CheckHealthResponse_OK {
+			t.Fatalf("after fixing the URL: %v %q", h.Status, h.Message)
+		}
+	})
+
+	t.Run("changed settings apply on the next call once Updated moves", func(t *testing.T) {
+		rows := tableRows(t, p.query(t, good, grafanaUser, nil, dq("A", map[string]any{"category": "user-managed"})).Responses["A"])
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Days < rows[j].Days })
+		var pick *row
+		for i := range rows {
+			if rows[i].Status == "ok" && rows[i].Days < 3000 {
+				pick = &rows[i]
+				break
+			}
+		}
+		if pick == nil {
+			t.Fatalf("no user-managed certificate with status ok: %+v", rows)
+		}
+		warn := math.Floor(pick.Days) + 1
+		statusOf := func(d ds) string {
+			t.Helper()
+			for _, rw := range tableRows(t, p.query(t, d, grafanaUser, nil, dq("A", map[string]any{
+				"clusters": []string{pick.Cluster}, "certificates": []string{pick.Certificate}})).Responses["A"]) {
+				if rw.id() == pick.id() {
+					return rw.Status
+				}
+			}
+			t.Fatalf("row %s disappeared", pick.id())
+			return ""
+		}
+		edited := good
+		edited.JSON = fmt.Sprintf(`{"userManagedWarningDays": %v}`, warn)
+		// Same Updated: Grafana never sends new settings without moving it, and the SDK keeps
+		// the cached instance, so the old thresholds still apply.
+		if s := statusOf(edited); s != "ok" {
+			t.Fatalf("status %q before Updated moved, want the cached instance's ok", s)
+		}
+		edited.Updated = savedAt(2)
+		if s := statusOf(edited); s != "warning" {
+			t.Fatalf("%s with %.2f days: status %q under userManagedWarningDays %v, want warning", pick.id(), pick.Days, s, warn)
+		}
+		back := good
+		back.Updated = savedAt(3)
+		if s := statusOf(back); s != "ok" {
+			t.Fatalf("status %q after restoring the defaults, want ok", s)
+		}
+		// An invalid edit is reported by health and by every query, not by a dead plugin.
+		bad := good
+		bad.JSON, bad.Updated = `{"userManagedWarningDays": 5}`, savedAt(4)
+		if h := p.health(t, bad); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "must not exceed userManagedWarningDays") {
+			t.Fatalf("invalid settings health %v: %q", h.Status, h.Message)
+		}
+		if r := p.query(t, bad, grafanaUser, nil, dq("A", map[string]any{})).Responses["A"]; r.Error == nil || r.Status != backend.StatusBadRequest {
+			t.Fatalf("invalid settings query: %+v", r)
+		}
+		good.Updated = savedAt(5)
+	})
+
+	proxy := startAuthProxy(t, r.prom.URL, "grafana", "s3cret-pass")
+	withAuth := ds{ID: 3, UID: "rscerts-auth", URL: proxy.URL, User: "grafana", Password: "s3cret-pass", Updated: savedAt(0)}
+
+	t.Run("basic auth reaches Prometheus", func(t *testing.T) {
+		if h := p.health(t, withAuth); h.Status != pluginv2.CheckHealthResponse_OK {
+			t.Fatalf("health through the auth proxy: %v %q", h.Status, h.Message)
+		}
+		if status, body := p.resource(t, withAuth, "GET", "clusters"); status != 200 || !strings.Contains(string(body), "c1.example.com") {
+			t.Fatalf("clusters through the auth proxy: %d %s", status, body)
+		}
+		if ok, _ := proxy.counts(); ok == 0 {
+			t.Fatal("the auth proxy forwarded nothing")
+		}
+
+		wrong := withAuth
+		wrong.ID, wrong.UID, wrong.Password = 4, "rscerts-wrong-password", "not-the-password"
+		h := p.health(t, wrong)
+		if h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "401") || !strings.Contains(h.Message, "refused the credentials") {
+			t.Fatalf("wrong password health %v: %q", h.Status, h.Message)
+		}
+		res := p.query(t, wrong, grafanaUser, nil, dq("A", map[string]any{})).Responses["A"]
+		if res.Error == nil || res.Status != backend.StatusUnauthorized || !strings.Contains(res.Error.Error(), "401") {
+			t.Fatalf("wrong password query: status %d error %v", res.Status, res.Error)
+		}
+		if strings.Contains(h.Message, "not-the-password") || strings.Contains(res.Error.Error(), "not-the-password") {
+			t.Fatal("the password leaked into a message")
+		}
+	})
+
+	t.Run("alerting reads numeric-multi frames", func(t *testing.T) {
+		// The alert scheduler runs without a user and marks its requests with FromAlert.
+		headers := map[string]string{backend.FromAlertHeaderName: "true"}
+		alertQuery := func(refID string, model map[string]any) backend.DataQuery {
+			q := dq(refID, model)
+			q.Interval, q.MaxDataPoints = time.Second, 43200
+			return q
+		}
+		// An open recording proxy shows what the plugin's HTTP client sent to Prometheus.
+		recorder := startAuthProxy(t, r.prom.URL, "", "")
+		viaRecorder := ds{ID: 5, UID: "rscerts-alerting", URL: recorder.URL, Updated: savedAt(0)}
+		resp := p.query(t, viaRecorder, nil, headers,
+			alertQuery("A", map[string]any{"queryType": "days", "groupBy": "certificate"}),
+			alertQuery("B", map[string]any{"queryType": "days", "category": "user-managed"}),
+			alertQuery("C", map[string]any{"queryType": "days", "clusters": []string{"no-such-cluster"}}),
+		)
+		for _, ref := range []string{"A", "B"} {
+			r := resp.Responses[ref]
+			if r.Error != nil {
+				t.Fatalf("%s: %v", ref, r.Error)
+			}
+			values, err := checkNumericMulti(r.Frames)
+			if err != nil {
+				t.Fatalf("%s: %v", ref, err)
+			}
+			if len(values) == 0 {
+				t.Fatalf("%s: no values", ref)
+			}
+			for _, f := range r.Frames {
+				fl := f.Fields[0]
+				if fl.Name != "Days remaining" || fl.Config == nil || fl.Config.Unit != "d" || fl.Labels["cluster"] == "" {
+					t.Fatalf("%s: value field %q config %+v labels %v", ref, fl.Name, fl.Config, fl.Labels)
+				}
+			}
+		}
+		none := resp.Responses["C"]
+		if values, err := checkNumericMulti(none.Frames); none.Error != nil || err != nil || len(values) != 0 {
+			t.Fatalf("no match must be the no-data frame: error %v, contract %v, %d values", none.Error, err, len(values))
+		}
+		if n := recorder.alertRequests("true"); n == 0 {
+			t.Fatal("FromAlert did not reach Prometheus: the plugin's HTTP client drops the SDK's contextual middleware")
+		}
+	})
+}
+
+// TestPluginProcessWithoutPrometheus needs no Prometheus: the process starts, answers every
+// handler for a broken datasource, and is gone after the harness stops it.
+func TestPluginProcessWithoutPrometheus(t *testing.T) {
+	p := startPlugin(t)
+	dead := ds{ID: 7, UID: "rscerts-nowhere", URL: deadURL(t), Updated: savedAt(0)}
+	if h := p.health(t, dead); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "cannot reach Prometheus") {
+		t.Fatalf("health %v: %q", h.Status, h.Message)
+	}
+	empty := ds{ID: 8, UID: "rscerts-empty-url", Updated: savedAt(0)}
+	if h := p.health(t, empty); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "URL is empty") {
+		t.Fatalf("empty URL health %v: %q", h.Status, h.Message)
+	}
+	resp := p.query(t, dead, grafanaUser, nil, dq("A", map[string]any{"queryType": "nope"}), dq("B", map[string]any{}))
+	if r := resp.Responses["A"]; r.Error == nil || r.Status != backend.StatusBadRequest || !strings.Contains(r.Error.Error(), "unknown queryType") {
+		t.Fatalf("bad query: %+v", r)
+	}
+	if r := resp.Responses["B"]; r.Error == nil || r.Status != backend.StatusBadGateway {
+		t.Fatalf("unreachable query: %+v", r)
+	}
+	if status, body := p.resource(t, dead, "GET", "clusters"); status != 502 || !strings.Contains(string(body), "cannot reach Prometheus") {
+		t.Fatalf("resource: %d %s", status, body)
+	}
+
+	pid := p.pid
+	if pid <= 0 || !processAlive(pid) {
+		t.Fatalf("plugin pid %d is not running", pid)
+	}
+	p.stop(t)
+	if processAlive(pid) {
+		t.Fatalf("plugin process %d survived Kill", pid)
+	}
+}
