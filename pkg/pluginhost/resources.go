@@ -3,10 +3,12 @@ package pluginhost
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
@@ -32,6 +34,13 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 	params, err := url.ParseQuery(queryString(req.URL))
 	if err != nil {
 		return sendJSON(sender, http.StatusBadRequest, map[string]string{"error": "invalid query string: " + err.Error()})
+	}
+	for _, c := range params["cluster"] {
+		// Prometheus label values are UTF-8: such a value matches nothing, and in a regex
+		// matcher (several values) Prometheus would reject the whole query.
+		if !utf8.ValidString(c) {
+			return sendJSON(sender, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("cluster parameter %q is not valid UTF-8", c)})
+		}
 	}
 	q := models.Query{Clusters: params["cluster"], GroupBy: certs.GroupByNode, Category: models.CategoryAll}
 	// Whole seconds: the variables and pickers of one dashboard load share one round trip.

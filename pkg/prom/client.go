@@ -19,9 +19,13 @@ import (
 
 // Client is one datasource instance's Prometheus connection.
 type Client struct {
-	api  v1.API
-	http *http.Client
-	url  string
+	api       v1.API
+	http      *http.Client
+	transport *http.Transport // nil if the SDK did not build one
+	url       string          // for messages: any password in the URL is redacted
+	// secrets are the credential strings of this connection; no message may contain them,
+	// even when Prometheus or a proxy echoes the request back in an error body.
+	secrets []string
 }
 
 // New builds the client from the instance settings; secrets come only from the decrypted
@@ -36,25 +40,62 @@ func New(ctx context.Context, s backend.DataSourceInstanceSettings, limit int64)
 
 // NewWithOptions builds the client for a base URL with explicit HTTP client options.
 func NewWithOptions(baseURL string, opts httpclient.Options, limit int64) (*Client, error) {
+	if opts.Middlewares == nil {
+		// httpclient.New only adds its defaults when no middleware is given: without them the
+		// basic auth and custom headers (e.g. Authorization: Bearer) would never be sent.
+		opts.Middlewares = httpclient.DefaultMiddlewares()
+	}
 	opts.Middlewares = append(opts.Middlewares, statusRecorder(), responseLimit(limit))
+	// The SDK wraps its transport in middlewares, which hide CloseIdleConnections: keep the
+	// transport itself so Close really releases the instance's keep-alive connections.
+	var transport *http.Transport
+	configure := opts.ConfigureTransport
+	opts.ConfigureTransport = func(o httpclient.Options, t *http.Transport) {
+		transport = t
+		if configure != nil {
+			configure(o, t)
+		}
+	}
 	hc, err := httpclient.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("http client: %w", err)
 	}
 	baseURL = strings.TrimRight(strings.TrimSpace(baseURL), "/")
+	secrets := secretsOf(opts, baseURL)
+	display := redactURL(baseURL)
 	c, err := api.NewClient(api.Config{Address: baseURL, Client: hc})
 	if err != nil {
-		return nil, fmt.Errorf("invalid Prometheus URL %q: %w", baseURL, err)
+		return nil, fmt.Errorf("invalid Prometheus URL %q: %s", display, redact(err.Error(), secrets))
 	}
-	return &Client{api: v1.NewAPI(c), http: hc, url: baseURL}, nil
+	return &Client{api: v1.NewAPI(c), http: hc, transport: transport, url: display, secrets: secrets}, nil
 }
 
-// URL is the Prometheus base URL (no credentials: the SDK keeps them out of the URL).
+// redactAll keeps secrets out of Prometheus' warnings (shown as frame notices).
+func (c *Client) redactAll(warnings []string) []string {
+	for i, w := range warnings {
+		warnings[i] = redact(w, c.secrets)
+	}
+	return warnings
+}
+
+// fail classifies a failed call and keeps the connection's secrets out of the message.
+func (c *Client) fail(err error, code int) error {
+	e := classify(err, c.url, code)
+	if pe, ok := e.(*Error); ok {
+		pe.Message = redact(pe.Message, c.secrets)
+	}
+	return e
+}
+
+// URL is the Prometheus base URL for messages, any password in it redacted.
 func (c *Client) URL() string { return c.url }
 
 // Close releases idle connections; called when Grafana disposes the instance.
 func (c *Client) Close() {
 	c.http.CloseIdleConnections()
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
 }
 
 // Query runs an instant query at ts.
@@ -62,9 +103,9 @@ func (c *Client) Query(ctx context.Context, expr string, ts time.Time) (model.Va
 	ctx, code := withStatus(ctx)
 	v, warnings, _, err := c.api.Query(ctx, expr, ts)
 	if err != nil {
-		return nil, nil, classify(err, c.url, code.get())
+		return nil, nil, c.fail(err, code.get())
 	}
-	return v, warnings, nil
+	return v, c.redactAll(warnings), nil
 }
 
 // QueryRange runs a range query.
@@ -72,9 +113,9 @@ func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (model
 	ctx, code := withStatus(ctx)
 	v, warnings, _, err := c.api.QueryRange(ctx, expr, r)
 	if err != nil {
-		return nil, nil, classify(err, c.url, code.get())
+		return nil, nil, c.fail(err, code.get())
 	}
-	return v, warnings, nil
+	return v, c.redactAll(warnings), nil
 }
 
 // Version asks Prometheus for its build info. Prometheus-compatible stores without that
@@ -86,7 +127,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 		if code.get() == http.StatusNotFound {
 			return "", nil
 		}
-		return "", classify(err, c.url, code.get())
+		return "", c.fail(err, code.get())
 	}
 	return bi.Version, nil
 }

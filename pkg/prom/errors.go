@@ -2,8 +2,12 @@ package prom
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -63,12 +67,18 @@ func classify(err error, url string, code int) error {
 		case v1.ErrBadResponse:
 			return down(backend.StatusBadGateway, "%s did not answer like a Prometheus API (%s): check the URL", url, detail)
 		case v1.ErrServer:
-			return down(backend.StatusBadGateway, "Prometheus at %s failed (HTTP %d): %s", url, code, short(apiErr.Detail))
+			return down(backend.StatusBadGateway, "Prometheus at %s failed (HTTP %d): %s", url, code, short(errorField(apiErr.Detail)))
 		case v1.ErrClient:
 			if code != 0 {
 				return down(backend.Status(code), "Prometheus at %s answered HTTP %d: %s", url, code, short(apiErr.Detail))
 			}
 		}
+	}
+	if msg, ok := tlsProblem(err); ok {
+		return down(backend.StatusBadGateway, "the TLS certificate of Prometheus at %s is not accepted (%s): add the CA that signed it (With CA Cert), or skip TLS verification for testing only", url, short(msg))
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return down(backend.StatusBadGateway, "Prometheus at %s closed the connection in the middle of its answer (unexpected EOF): check Prometheus and any proxy in between", url)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
@@ -79,6 +89,36 @@ func classify(err error, url string, code int) error {
 		return down(backend.StatusBadGateway, "cannot reach Prometheus at %s: %s", url, short(opErr.Err.Error()))
 	}
 	return down(backend.StatusBadGateway, "Prometheus request to %s failed: %s", url, short(err.Error()))
+}
+
+// tlsProblem recognises a server certificate the client refused to trust.
+func tlsProblem(err error) (string, bool) {
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &verify):
+		return verify.Err.Error(), true
+	case errors.As(err, &unknownCA):
+		return unknownCA.Error(), true
+	case errors.As(err, &hostname):
+		return hostname.Error(), true
+	case errors.As(err, &invalid):
+		return invalid.Error(), true
+	}
+	return "", false
+}
+
+// errorField is the "error" of a Prometheus JSON error body, else the body itself.
+func errorField(body string) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal([]byte(body), &e) == nil && strings.TrimSpace(e.Error) != "" {
+		return e.Error
+	}
+	return body
 }
 
 func firstNonEmpty(a, b string) string {
