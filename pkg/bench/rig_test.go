@@ -15,6 +15,7 @@ import (
 // fleet is a simulated fleet scraped by a real Prometheus.
 type fleet struct {
 	clusters, certs int
+	started         time.Time // when the first samples were scraped
 	prom            *promrig.Server
 	proxy           *countingProxy
 }
@@ -42,11 +43,12 @@ func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
 			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Params: params, Labels: map[string]string{"instance": fmt.Sprintf("node%d.%s:8070", n, c)}})
 		}
 	}
+	started := time.Now()
 	prom := promrig.Start(tb, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 5 * time.Second})
 	total := clusters * nodes * certsPerNode
 	prom.WaitForSeries(tb, `count by (instance) (node_cert_expires_in_seconds)`, len(v2.Targets), 3*time.Minute)
 	prom.WaitForSeries(tb, `count by (instance) (node_cert_expiration_seconds)`, len(v1.Targets), 3*time.Minute)
 	// Two more scrapes so every series has a few samples.
 	time.Sleep(11 * time.Second)
-	return &fleet{clusters: clusters, certs: total, prom: prom, proxy: newCountingProxy(tb, prom.URL)}
+	return &fleet{clusters: clusters, certs: total, started: started, prom: prom, proxy: newCountingProxy(tb, prom.URL)}
 }

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/promql"
+)
+
+func sample(state, version, cluster, node, cert string, v float64) *model.Sample {
+	return &model.Sample{Metric: model.Metric{
+		promql.LabelState: model.LabelValue(state), promql.LabelVersion: model.LabelValue(version),
+		"cluster": model.LabelValue(cluster), "node": model.LabelValue(node), "logical_name": model.LabelValue(cert),
+		"path": model.LabelValue("/etc/opt/redislabs/" + cert + "_cert.pem"),
+	}, Value: model.SampleValue(v)}
+}
+
+func TestDecodeInstant(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0).UTC()
+	present := model.Vector{
+		sample(promql.StatePresent, "v1", "c1", "1", "api", 86400),
+		sample(promql.StatePresent, "v2", "c1", "1", "api", 2*86400), // v1 is sooner: v1 wins, source v1+v2
+		sample(promql.StatePresent, "v2", "c1", "1", "ccs_internode_encryption", 10*86400),
+		{Metric: model.Metric{promql.LabelState: promql.StateINE, "cluster": "c1"}, Value: 1},
+	}
+	lookback := model.Vector{
+		sample(promql.StateMissing, "v1", "c1", "1", "api", float64(at.Unix())+86400), // present: ignored
+		sample(promql.StateMissing, "v1", "c1", "2", "proxy", float64(at.Unix())-3*86400),
+	}
+	rows, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("rows: %+v", rows)
+	}
+	byName := map[string]certs.Certificate{}
+	for _, r := range rows {
+		byName[r.Certificate] = r
+	}
+	if r := byName["api"]; r.Source != "v1+v2" || r.DaysRemaining != 1 || r.Status != certs.StatusCritical || !r.ExpiresAt.Equal(at.Add(24*time.Hour)) {
+		t.Errorf("api: %+v", r)
+	}
+	// customer_managed_ine_certificates = 1: nobody rotates it, so it is user-managed.
+	if r := byName["ccs_internode_encryption"]; r.Category != certs.UserManaged || r.Status != certs.StatusCritical {
+		t.Errorf("ccs: %+v", r)
+	}
+	if r := byName["proxy"]; r.Status != certs.StatusMissing || r.DaysRemaining != -3 || r.Source != "v1" {
+		t.Errorf("proxy: %+v", r)
+	}
+	if len(present) != 4 {
+		t.Errorf("the shared present answer was modified")
+	}
+}
+
+func TestDecodeRejectsWrongTypes(t *testing.T) {
+	if _, err := DecodeInstant(model.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
+		t.Error("a matrix for an instant query must fail")
+	}
+	if _, err := DecodeRange(model.Vector{}); err == nil {
+		t.Error("a vector for a range query must fail")
+	}
+}
+
+// BenchmarkDecodeInstant10k decodes the present answer for 10,000 certificates reported by
+// v1 and v2 (20,000 deduplicated series) plus the lookback answer.
+func BenchmarkDecodeInstant10k(b *testing.B) {
+	at := time.Unix(1_800_000_000, 0)
+	var present, lookback model.Vector
+	for i := range 10000 {
+		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
+		for _, v := range []string{"v1", "v2"} {
+			present = append(present, sample(promql.StatePresent, v, c, n, cert, float64(i)*3600))
+			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
