@@ -17,7 +17,7 @@ func newTestDatasource(t testing.TB, url string, jsonData map[string]any, secure
 		t.Fatal(err)
 	}
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{
-		UID: "rscerts-test", Name: "rscerts test", URL: url, JSONData: raw,
+		UID: "rscerts-test", Name: "rscerts test", Type: "seed-rscerts-datasource", URL: url, JSONData: raw,
 		DecryptedSecureJSONData: secure, Updated: time.Now(),
 	})
 	if err != nil {
