@@ -132,6 +132,8 @@ export interface RsCertsOptions extends DataSourceJsonData {
   autoRotatedCriticalDays?: number;
   /** Prometheus duration; a certificate seen within it but gone now is reported as missing. */
   missingLookback?: string;
+  /** Prometheus duration: identical Prometheus requests share one answer this long (0s = off). */
+  cacheTTL?: string;
   timeout?: number;
 }
 
@@ -143,6 +145,7 @@ export const DEFAULT_SETTINGS = {
   autoRotatedWarningDays: 45,
   autoRotatedCriticalDays: 14,
   missingLookback: '1h',
+  cacheTTL: '5s',
 } as const;
 
 /** Write-only secrets; the front end only ever sees their secureJsonFields flags. */

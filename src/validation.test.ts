@@ -1,8 +1,12 @@
 import { validateDuration, validateSettings } from './validation';
 
 describe('validateDuration', () => {
-  it.each(['30m', '1h', '2h30m', '1d', '1w2d', '90s', '500ms', ''])('accepts %p', (value) => {
+  it.each(['30m', '1h', '2h30m', '1d', '1w', '6d23h', '90s', ''])('accepts %p', (value) => {
     expect(validateDuration(value)).toBeUndefined();
+  });
+
+  it.each(['500ms', '59s', '1w1d', '1y'])('rejects %p outside the backend range 1m-7d', (value) => {
+    expect(validateDuration(value)).toBe('Must be between 1m and 7d.');
   });
 
   it.each(['1 h', 'h', '1.5h', '30m1h', '-1h', '1H', 'soon'])('rejects %p', (value) => {
@@ -10,11 +14,19 @@ describe('validateDuration', () => {
   });
 
   it('rejects a zero window', () => {
-    expect(validateDuration('0m')).toBe('The lookback must be longer than 0.');
+    expect(validateDuration('0m')).toBe('Must be between 1m and 7d.');
   });
 });
 
 describe('validateSettings', () => {
+  it('checks the cache TTL against the backend range 0s-5m', () => {
+    expect(validateSettings({ cacheTTL: '0s' }).cacheTTL).toBeUndefined();
+    expect(validateSettings({ cacheTTL: '0' }).cacheTTL).toBeUndefined();
+    expect(validateSettings({ cacheTTL: '30s' }).cacheTTL).toBeUndefined();
+    expect(validateSettings({ cacheTTL: '10m' }).cacheTTL).toBe('Must be between 0s and 5m.');
+    expect(validateSettings({ cacheTTL: 'soon' }).cacheTTL).toMatch(/not a Prometheus duration/);
+  });
+
   it('accepts empty settings (backend defaults)', () => {
     expect(Object.values(validateSettings({})).filter(Boolean)).toEqual([]);
   });

@@ -8,26 +8,43 @@ import { DEFAULT_SETTINGS, RsCertsOptions } from './types';
 export type ThresholdKey =
   'userManagedWarningDays' | 'userManagedCriticalDays' | 'autoRotatedWarningDays' | 'autoRotatedCriticalDays';
 
-export type SettingsErrors = Partial<Record<ThresholdKey | 'missingLookback', string>>;
+export type SettingsErrors = Partial<Record<ThresholdKey | 'missingLookback' | 'cacheTTL', string>>;
 
 /** Prometheus duration: units in descending order, each at most once, e.g. 30m, 1h, 2h30m, 1d. */
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
-export function validateDuration(value: string | undefined): string | undefined {
+const UNIT_MS = [365 * 86400e3, 7 * 86400e3, 86400e3, 3600e3, 60e3, 1e3, 1];
+
+/** Milliseconds of a Prometheus duration, or undefined when it is not one. */
+export function durationMs(value: string): number | undefined {
+  const match = PROM_DURATION.exec(value);
+  if (!match || value === '') {
+    return undefined;
+  }
+  return match.slice(1).reduce((sum, n, i) => sum + (n === undefined ? 0 : Number(n) * UNIT_MS[i]), 0);
+}
+
+/** A Prometheus duration within [min, max] milliseconds, as the backend accepts it. */
+export function validateDuration(
+  value: string | undefined,
+  minMs = 60e3,
+  maxMs = 7 * 86400e3,
+  range = 'between 1m and 7d'
+): string | undefined {
   if (value === undefined || value === '') {
     return undefined; // empty = backend default
   }
-  const match = PROM_DURATION.exec(value);
-  if (!match) {
+  const ms = durationMs(value);
+  if (ms === undefined) {
     return `"${value}" is not a Prometheus duration; use e.g. 30m, 1h, 2h30m or 1d.`;
   }
-  if (!match.slice(1).some((n) => n !== undefined && Number(n) > 0)) {
-    return 'The lookback must be longer than 0.';
+  if (ms < minMs || ms > maxMs) {
+    return `Must be ${range}.`;
   }
   return undefined;
 }
 
-/** Days are whole numbers: the backend reads them as integers. */
+/** Days are whole numbers here (the backend would take fractions, but nobody means them). */
 export function validateDays(value: number | undefined): string | undefined {
   if (value === undefined) {
     return undefined; // empty = backend default
@@ -62,5 +79,7 @@ export function validateSettings(jsonData: RsCertsOptions): SettingsErrors {
   validatePair('userManagedWarningDays', 'userManagedCriticalDays', jsonData, errors);
   validatePair('autoRotatedWarningDays', 'autoRotatedCriticalDays', jsonData, errors);
   errors.missingLookback = validateDuration(jsonData.missingLookback);
+  errors.cacheTTL =
+    jsonData.cacheTTL === '0' ? undefined : validateDuration(jsonData.cacheTTL, 0, 300e3, 'between 0s and 5m');
   return errors;
 }

@@ -74,6 +74,14 @@ describe('ConfigEditor', () => {
     expect(lastSettings().jsonData).toEqual({ missingLookback: '2h30m' });
   });
 
+  it('stores the cache TTL and explains a value the backend would refuse', () => {
+    const { lastSettings } = setup();
+    fireEvent.change(screen.getByLabelText(/^Cache/), { target: { value: '0s' } });
+    expect(lastSettings().jsonData).toEqual({ cacheTTL: '0s' });
+    setup({ jsonData: { cacheTTL: '1h' } });
+    expect(screen.getByText('Must be between 0s and 5m.')).toBeInTheDocument();
+  });
+
   it('shows validation messages under the fields', () => {
     setup({
       jsonData: {

@@ -105,6 +105,21 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
           onChange={(e) => setJsonData({ missingLookback: e.currentTarget.value.trim() || undefined })}
         />
       </Field>
+      <Field
+        label="Cache"
+        description="Identical Prometheus requests (a dashboard refresh) share one answer this long; 0s turns it off."
+        invalid={Boolean(errors.cacheTTL)}
+        error={errors.cacheTTL}
+        htmlFor="rscerts-cacheTTL"
+      >
+        <Input
+          id="rscerts-cacheTTL"
+          width={16}
+          placeholder={DEFAULT_SETTINGS.cacheTTL}
+          value={jsonData.cacheTTL ?? ''}
+          onChange={(e) => setJsonData({ cacheTTL: e.currentTarget.value.trim() || undefined })}
+        />
+      </Field>
     </ConfigSection>
   );
 }
