@@ -19,29 +19,30 @@ func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresho
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(present))
 	}
+	var lb model.Vector
 	if lookback != nil {
-		lb, ok := lookback.(model.Vector)
-		if !ok {
+		if lb, ok = lookback.(model.Vector); !ok {
 			return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
 		}
-		vec = append(vec[:len(vec):len(vec)], lb...)
 	}
 	ine := map[string]bool{}
-	obs := make([]certs.Observation, 0, len(vec))
+	obs := make([]certs.Observation, 0, len(vec)+len(lb))
 	for _, s := range vec {
-		state := string(s.Metric[promql.LabelState])
-		val := float64(s.Value)
-		switch state {
-		case promql.StateINE:
-			ine[string(s.Metric["cluster"])] = val == 1
-		case promql.StatePresent:
-			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: version(s.Metric), Present: true, Seconds: val})
-		case promql.StateMissing:
-			if math.IsNaN(val) || math.IsInf(val, 0) {
-				continue
-			}
-			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: version(s.Metric), ExpiresAt: epoch(val)})
+		name := string(s.Metric[model.MetricNameLabel])
+		if name == promql.MetricINE {
+			ine[string(s.Metric["cluster"])] = s.Value == 1
+			continue
 		}
+		if v := promql.VersionOf(name); v != "" {
+			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: float64(s.Value)})
+		}
+	}
+	for _, s := range lb {
+		val := float64(s.Value)
+		if string(s.Metric[promql.LabelState]) != promql.StateMissing || math.IsNaN(val) || math.IsInf(val, 0) {
+			continue
+		}
+		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric[promql.LabelVersion]), ExpiresAt: epoch(val)})
 	}
 	return certs.Merge(obs, ine, th, at), nil
 }
@@ -55,19 +56,23 @@ func DecodeRange(v model.Value) ([]certs.Series, error) {
 	ine := map[string]bool{}
 	in := make([]certs.SeriesIn, 0, len(mat))
 	for _, s := range mat {
-		switch string(s.Metric[promql.LabelState]) {
-		case promql.StateINE:
+		name := string(s.Metric[model.MetricNameLabel])
+		if name == promql.MetricINE {
 			if n := len(s.Values); n > 0 {
 				// The flag as of the end of the range decides the category.
 				ine[string(s.Metric["cluster"])] = s.Values[n-1].Value == 1
 			}
-		case promql.StatePresent:
-			pts := make([]certs.Point, len(s.Values))
-			for i, p := range s.Values {
-				pts[i] = certs.Point{T: p.Timestamp.Time(), Seconds: float64(p.Value)}
-			}
-			in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Version: version(s.Metric), Points: pts})
+			continue
 		}
+		v := promql.VersionOf(name)
+		if v == "" {
+			continue
+		}
+		pts := make([]certs.Point, len(s.Values))
+		for i, p := range s.Values {
+			pts[i] = certs.Point{T: p.Timestamp.Time(), Seconds: float64(p.Value)}
+		}
+		in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Version: v, Points: pts})
 	}
 	return certs.MergeSeries(in, ine), nil
 }
@@ -82,10 +87,6 @@ func labels(m model.Metric) map[string]string {
 		}
 	}
 	return out
-}
-
-func version(m model.Metric) certs.Version {
-	return certs.Version(m[promql.LabelVersion])
 }
 
 // epoch converts float seconds to a time at millisecond precision, the precision of

@@ -11,21 +11,33 @@ import (
 	"github.com/seed/rscerts/pkg/promql"
 )
 
+const statePresent = "present"
+
+// sample is a row of the present answer (metric name tells the version) or, with state
+// missing, of the lookback answer (rs_state and rs_version labels).
 func sample(state, version, cluster, node, cert string, v float64) *model.Sample {
-	return &model.Sample{Metric: model.Metric{
-		promql.LabelState: model.LabelValue(state), promql.LabelVersion: model.LabelValue(version),
+	m := model.Metric{
 		"cluster": model.LabelValue(cluster), "node": model.LabelValue(node), "logical_name": model.LabelValue(cert),
 		"path": model.LabelValue("/etc/opt/redislabs/" + cert + "_cert.pem"),
-	}, Value: model.SampleValue(v)}
+	}
+	if state == promql.StateMissing {
+		m[promql.LabelState], m[promql.LabelVersion] = promql.StateMissing, model.LabelValue(version)
+	} else if version == "v1" {
+		m[model.MetricNameLabel] = promql.MetricV1
+	} else {
+		m[model.MetricNameLabel] = promql.MetricV2
+	}
+	return &model.Sample{Metric: m, Value: model.SampleValue(v)}
 }
 
 func TestDecodeInstant(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0).UTC()
 	present := model.Vector{
-		sample(promql.StatePresent, "v1", "c1", "1", "api", 86400),
-		sample(promql.StatePresent, "v2", "c1", "1", "api", 2*86400), // v1 is sooner: v1 wins, source v1+v2
-		sample(promql.StatePresent, "v2", "c1", "1", "ccs_internode_encryption", 10*86400),
-		{Metric: model.Metric{promql.LabelState: promql.StateINE, "cluster": "c1"}, Value: 1},
+		sample(statePresent, "v1", "c1", "1", "api", 86400),
+		sample(statePresent, "v2", "c1", "1", "api", 2*86400), // v1 is sooner: v1 wins, source v1+v2
+		sample(statePresent, "v2", "c1", "1", "ccs_internode_encryption", 10*86400),
+		{Metric: model.Metric{model.MetricNameLabel: promql.MetricINE, "cluster": "c1"}, Value: 1},
+		{Metric: model.Metric{model.MetricNameLabel: "unrelated_metric", "cluster": "c1", "logical_name": "x"}, Value: 1},
 	}
 	lookback := model.Vector{
 		sample(promql.StateMissing, "v1", "c1", "1", "api", float64(at.Unix())+86400), // present: ignored
@@ -52,7 +64,7 @@ func TestDecodeInstant(t *testing.T) {
 	if r := byName["proxy"]; r.Status != certs.StatusMissing || r.DaysRemaining != -3 || r.Source != "v1" {
 		t.Errorf("proxy: %+v", r)
 	}
-	if len(present) != 4 {
+	if len(present) != 5 {
 		t.Errorf("the shared present answer was modified")
 	}
 }
@@ -74,7 +86,7 @@ func BenchmarkDecodeInstant10k(b *testing.B) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
 		for _, v := range []string{"v1", "v2"} {
-			present = append(present, sample(promql.StatePresent, v, c, n, cert, float64(i)*3600))
+			present = append(present, sample(statePresent, v, c, n, cert, float64(i)*3600))
 			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
 		}
 	}

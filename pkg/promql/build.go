@@ -18,18 +18,16 @@ const (
 	MetricINE = "customer_managed_ine_certificates"
 )
 
-// Labels the query adds to its result series.
+// Labels the Lookback query adds to its result series (binary operators drop the metric
+// name there, so the version travels in a label).
 const (
 	LabelVersion = "rs_version" // v1 | v2
-	LabelState   = "rs_state"   // present | missing | ine
+	LabelState   = "rs_state"   // missing
 )
 
-// Values of LabelState.
-const (
-	StatePresent = "present"
-	StateMissing = "missing" // from the Lookback query: seen in the window (maybe present too)
-	StateINE     = "ine"
-)
+// StateMissing marks Lookback rows: seen in the window (maybe present too).
+const StateMissing = "missing"
+
 
 // IdentityLabels are every label any known schema uses to name a certificate, its node and
 // its cluster. Grouping by all of them (absent labels group as empty) keeps every schema's
@@ -46,8 +44,55 @@ type Selection struct {
 // Present is the expression for the certificates present at evaluation time (value: seconds
 // remaining) and the customer-managed-INE flags. Instant queries (tables, alert values) and
 // range queries (time series) both use it.
+//
+// It is built for speed at fleet scale: one `min by (__name__, <identity>)` per selector
+// keeps the metric name (which tells v1 from v2) instead of rewriting labels on every
+// series, and v1 and v2 share one selector. The result's __name__ says what each row is.
 func Present(sel Selection) string {
-	return tagState(each(sel, func(s selector) string { return s.String() }), StatePresent) + " or " + tagState(ineExpr(sel), StateINE)
+	by := `min by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) `
+	var parts []string
+	for _, s := range presentSelectors(sel) {
+		parts = append(parts,
+			by+`(`+s.with(`node!=""`).String()+`)`,
+			by+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
+	}
+	parts = append(parts, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
+	return strings.Join(parts, " or ")
+}
+
+// presentSelectors merges the v1 and v2 node_cert metrics into one selector on __name__.
+func presentSelectors(sel Selection) []selector {
+	var names []string
+	var x509 []selector
+	for _, v := range sel.Versions {
+		for _, s := range selectors(sel)[v] {
+			if s.metric == MetricX509 {
+				x509 = append(x509, s)
+				continue
+			}
+			names = append(names, s.metric)
+		}
+	}
+	var out []selector
+	if len(names) > 0 {
+		var common []string
+		if len(sel.Clusters) > 0 {
+			common = []string{ExactMatcher("cluster", sel.Clusters)}
+		}
+		out = append(out, selector{matchers: append([]string{ExactMatcher("__name__", names)}, common...)})
+	}
+	return append(out, x509...)
+}
+
+// VersionOf tells which endpoint version a metric name belongs to ("" for none).
+func VersionOf(metric string) certs.Version {
+	switch metric {
+	case MetricV1:
+		return certs.V1
+	case MetricV2, MetricX509:
+		return certs.V2
+	}
+	return ""
 }
 
 // Lookback is the expression for every certificate seen within the lookback window (value:
@@ -129,12 +174,11 @@ func each(sel Selection, wrap func(selector) string) string {
 	return strings.Join(parts, " or ")
 }
 
-func ineExpr(sel Selection) string {
-	s := MetricINE + "{}"
+func ineSelector(sel Selection) string {
 	if len(sel.Clusters) > 0 {
-		s = MetricINE + "{" + ExactMatcher("cluster", sel.Clusters) + "}"
+		return MetricINE + "{" + ExactMatcher("cluster", sel.Clusters) + "}"
 	}
-	return `max by (cluster) (` + s + `)`
+	return MetricINE + "{}"
 }
 
 func tagState(expr, state string) string {

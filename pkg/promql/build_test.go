@@ -15,9 +15,9 @@ func TestPresentSelectsVersions(t *testing.T) {
 		want     []string
 		notWant  []string
 	}{
-		{"v1 only", []certs.Version{certs.V1}, []string{MetricV1 + `{node!=""}`, MetricV1 + `{node=""}`, `"rs_version", "v1"`}, []string{MetricV2, MetricX509}},
-		{"v2 only", []certs.Version{certs.V2}, []string{MetricV2 + `{node!=""}`, MetricX509 + `{exporter="cert",cluster!="",node!=""}`, `"rs_version", "v2"`}, []string{MetricV1}},
-		{"both", []certs.Version{certs.V1, certs.V2}, []string{MetricV1, MetricV2, MetricX509}, nil},
+		{"v1 only", []certs.Version{certs.V1}, []string{`{__name__="node_cert_expiration_seconds",node!=""}`, `{__name__="node_cert_expiration_seconds",node=""}`}, []string{MetricV2, MetricX509}},
+		{"v2 only", []certs.Version{certs.V2}, []string{`{__name__="node_cert_expires_in_seconds",node!=""}`, MetricX509 + `{exporter="cert",cluster!="",node!=""}`}, []string{MetricV1}},
+		{"both", []certs.Version{certs.V1, certs.V2}, []string{`{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",node!=""}`, MetricX509}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,20 +39,27 @@ func TestPresentSelectsVersions(t *testing.T) {
 func TestPresentShape(t *testing.T) {
 	q := Present(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b", "c"}})
 	for _, w := range []string{
-		`min by (cluster, node, logical_name, cert_type, path, locator, filename, filepath) (`,
-		`node_cert_expiration_seconds{cluster=~"a\\.b|c",node!=""}`,
-		`label_replace(node_cert_expires_in_seconds{cluster=~"a\\.b|c",node=""}, "node", "$1", "instance", "(.+)")`,
-		`"rs_state", "present"`, `"rs_state", "ine"`,
-		`max by (cluster) (customer_managed_ine_certificates{cluster=~"a\\.b|c"})`,
+		`min by (__name__, cluster, node, logical_name, cert_type, path, locator, filename, filepath) (`,
+		`{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster=~"a\\.b|c",node!=""}`,
+		`label_replace(x509_cert_expires_in_seconds{exporter="cert",cluster!="",cluster=~"a\\.b|c",node=""}, "node", "$1", "instance", "(.+)")`,
+		`max by (__name__, cluster) (customer_managed_ine_certificates{cluster=~"a\\.b|c"})`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
-	if strings.Contains(q, "last_over_time") || strings.Contains(q, StateMissing) {
-		t.Errorf("present query reads the lookback window:\n%s", q)
+	if strings.Contains(q, "last_over_time") || strings.Contains(q, LabelState) {
+		t.Errorf("present query reads the lookback window or rewrites labels:\n%s", q)
 	}
 	balanced(t, q)
+}
+
+func TestVersionOf(t *testing.T) {
+	for metric, want := range map[string]certs.Version{MetricV1: certs.V1, MetricV2: certs.V2, MetricX509: certs.V2, MetricINE: "", "up": ""} {
+		if got := VersionOf(metric); got != want {
+			t.Errorf("VersionOf(%s) = %q, want %q", metric, got, want)
+		}
+	}
 }
 
 func TestLookbackShape(t *testing.T) {
