@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 // Client is one datasource instance's Prometheus connection.
 type Client struct {
 	api       v1.API
+	raw       api.Client // queries go through it and decodeResponse
 	http      *http.Client
 	transport *http.Transport // nil if the SDK did not build one
 	url       string          // for messages: any password in the URL is redacted
@@ -67,7 +70,7 @@ func NewWithOptions(baseURL string, opts httpclient.Options, limit int64) (*Clie
 	if err != nil {
 		return nil, fmt.Errorf("invalid Prometheus URL %q: %s", display, redact(err.Error(), secrets))
 	}
-	return &Client{api: v1.NewAPI(c), http: hc, transport: transport, url: display, secrets: secrets}, nil
+	return &Client{api: v1.NewAPI(c), raw: c, http: hc, transport: transport, url: display, secrets: secrets}, nil
 }
 
 // redactAll keeps secrets out of Prometheus' warnings (shown as frame notices).
@@ -100,22 +103,48 @@ func (c *Client) Close() {
 
 // Query runs an instant query at ts.
 func (c *Client) Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error) {
+	return c.query(ctx, "/api/v1/query", url.Values{"query": {expr}, "time": {formatTime(ts)}})
+}
+
+// QueryRange runs a range query.
+func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error) {
+	return c.query(ctx, "/api/v1/query_range", url.Values{
+		"query": {expr}, "start": {formatTime(r.Start)}, "end": {formatTime(r.End)},
+		"step": {strconv.FormatFloat(r.Step.Seconds(), 'f', -1, 64)},
+	})
+}
+
+// query POSTs the form (long PromQL never hits URL length limits) and falls back to GET for
+// servers that refuse POST, as client_golang's API does.
+func (c *Client) query(ctx context.Context, path string, form url.Values) (model.Value, []string, error) {
 	ctx, code := withStatus(ctx)
-	v, warnings, _, err := c.api.Query(ctx, expr, ts)
+	u := c.raw.URL(path, nil)
+	encoded := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(encoded))
+	if err != nil {
+		return nil, nil, c.fail(err, 0)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body, err := c.raw.Do(ctx, req)
+	if err == nil && (resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode == http.StatusNotImplemented) {
+		u.RawQuery = encoded
+		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil); err == nil {
+			resp, body, err = c.raw.Do(ctx, req)
+		}
+	}
+	if err != nil {
+		return nil, nil, c.fail(err, code.get())
+	}
+	v, warnings, err := decodeResponse(resp, body)
 	if err != nil {
 		return nil, nil, c.fail(err, code.get())
 	}
 	return v, c.redactAll(warnings), nil
 }
 
-// QueryRange runs a range query.
-func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error) {
-	ctx, code := withStatus(ctx)
-	v, warnings, _, err := c.api.QueryRange(ctx, expr, r)
-	if err != nil {
-		return nil, nil, c.fail(err, code.get())
-	}
-	return v, c.redactAll(warnings), nil
+// formatTime is Prometheus' float seconds.
+func formatTime(t time.Time) string {
+	return strconv.FormatFloat(float64(t.Unix())+float64(t.Nanosecond())/1e9, 'f', -1, 64)
 }
 
 // Version asks Prometheus for its build info. Prometheus-compatible stores without that
