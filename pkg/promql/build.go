@@ -28,7 +28,6 @@ const (
 // StateMissing marks Lookback rows: seen in the window (maybe present too).
 const StateMissing = "missing"
 
-
 // IdentityLabels are every label any known schema uses to name a certificate, its node and
 // its cluster. Grouping by all of them (absent labels group as empty) keeps every schema's
 // certificates apart while dropping scrape-target labels.
