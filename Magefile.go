@@ -77,8 +77,23 @@ func Frontend() error {
 }
 
 // CI is everything `.ci/run` checks: vet, the front end and its bundle, the backend for every
-// platform, then every Go test against a real Prometheus.
+// platform, every Go test against a real Prometheus, then every fuzz target for a bounded
+// time (FUZZTIME, 5s each here).
 func CI() {
 	os.Setenv("REQUIRE_PROMETHEUS", "1")
-	mg.SerialDeps(Vet, Frontend, build.BuildAll, Integration)
+	if os.Getenv("FUZZTIME") == "" {
+		os.Setenv("FUZZTIME", "5s")
+	}
+	mg.SerialDeps(Vet, Frontend, build.BuildAll, Integration, Fuzz)
+}
+
+// Bench runs the micro-benchmarks (normalization, decoding, frames) and the fleet-scale
+// comparison with a bare Prometheus request (1k and 10k certificates; RSCERTS_BENCH_CLUSTERS
+// chooses other sizes, in clusters of 100 certificates). It prints ratios; it asserts nothing.
+func Bench() error {
+	if err := sh.RunV("go", "test", "-run=^$", "-bench=.", "-benchmem", "./pkg/certs/", "./pkg/prom/", "./pkg/engine/", "./pkg/frames/"); err != nil {
+		return err
+	}
+	env := map[string]string{"REQUIRE_PROMETHEUS": "1"}
+	return sh.RunWithV(env, "go", "test", "-run=^$", "-bench=Scale", "-benchtime=1x", "-timeout=60m", "./pkg/bench/")
 }
