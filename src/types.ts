@@ -12,6 +12,7 @@ export type Category = 'all' | 'user-managed' | 'auto-rotated' | 'other';
 /** '' means "use the data source default" (jsonData.metricVersion). */
 export type MetricVersion = '' | 'auto' | 'v1' | 'v2';
 export type GroupBy = 'node' | 'certificate' | 'cluster';
+export type Status = 'expired' | 'critical' | 'warning' | 'ok' | 'missing';
 
 export interface RsCertsQuery extends DataQuery {
   queryType: QueryType;
@@ -22,6 +23,8 @@ export interface RsCertsQuery extends DataQuery {
   category: Category;
   metricVersion: MetricVersion;
   groupBy: GroupBy;
+  /** Only rows with these statuses (certificates and days queries); absent or empty = all. */
+  statuses?: Status[];
 }
 
 export const DEFAULT_QUERY: Omit<RsCertsQuery, 'refId'> = {
@@ -101,6 +104,17 @@ export const GROUP_BYS: Array<Choice<GroupBy>> = [
   },
   { value: 'cluster', label: 'Cluster', description: 'Soonest expiry of any certificate per cluster.' },
 ];
+
+export const STATUSES: Array<Choice<Status>> = [
+  { value: 'expired', label: 'Expired', description: 'Already past its expiry.' },
+  { value: 'critical', label: 'Critical', description: 'Expires within the critical days.' },
+  { value: 'warning', label: 'Warning', description: 'Expires within the warning days.' },
+  { value: 'ok', label: 'OK', description: 'Further away than the warning days.' },
+  { value: 'missing', label: 'Missing', description: 'Seen within the lookback window, gone now.' },
+];
+
+/** Query types whose rows carry a status (a time series has none). */
+export const STATUS_QUERY_TYPES: QueryType[] = ['certificates', 'days'];
 
 /** Variable query: the values a dashboard variable lists, resolved in the front end. */
 export type VariableKind = 'clusters' | 'nodes' | 'certificates';
@@ -182,6 +196,13 @@ export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string })
   const metricVersion = oneOf(METRIC_VERSIONS, query.metricVersion, DEFAULT_QUERY.metricVersion);
   const groupBy = oneOf(GROUP_BYS, query.groupBy, DEFAULT_QUERY.groupBy);
   if (!queryType || !category || metricVersion === undefined || !groupBy) {
+    return undefined;
+  }
+  const statuses = strings(query.statuses);
+  if (statuses.some((st) => !STATUSES.some((c) => c.value === st))) {
+    return undefined;
+  }
+  if (statuses.length > 0 && !STATUS_QUERY_TYPES.includes(queryType)) {
     return undefined;
   }
   return {

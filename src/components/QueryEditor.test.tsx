@@ -93,6 +93,25 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenCalledWith({ ...DEFAULT_QUERY, refId: 'A', certificates: ['syncer'] });
   });
 
+  it('filters by status on tables and alert values, and emits the picked status', async () => {
+    const { onChange } = setup({ queryType: 'days' });
+    await openMenu('rscerts-statuses');
+    fireEvent.click(await screen.findByRole('option', { name: /Missing/ }));
+    expect(onChange).toHaveBeenCalledWith({ ...DEFAULT_QUERY, refId: 'A', queryType: 'days', statuses: ['missing'] });
+  });
+
+  it('offers no status filter on time series, and drops it when switching to one', () => {
+    const { onChange } = setup({ queryType: 'certificates', statuses: ['expired'] });
+    expect(screen.getByTestId('rscerts-statuses')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('radio', { name: 'Time series' }));
+    expect(onChange).toHaveBeenCalledWith({ ...DEFAULT_QUERY, refId: 'A', queryType: 'timeseries' });
+  });
+
+  it('warns about a status the backend does not know', () => {
+    setup({ statuses: ['gone'] as unknown as RsCertsQuery['statuses'] });
+    expect(screen.getByText('Unsupported query')).toBeInTheDocument();
+  });
+
   it('warns about a value this version cannot send', () => {
     setup({ queryType: 'renewals' as RsCertsQuery['queryType'] });
     expect(screen.getByText('Unsupported query')).toBeInTheDocument();

@@ -1,7 +1,7 @@
 import React, { useCallback } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Alert } from '@grafana/ui';
+import { Alert, MultiCombobox } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import {
@@ -15,6 +15,9 @@ import {
   QueryTypeChoice,
   RsCertsOptions,
   RsCertsQuery,
+  Status,
+  STATUS_QUERY_TYPES,
+  STATUSES,
 } from '../types';
 import { ChoiceField, HelpField } from './EditorFields';
 import { ResourcePicker } from './ResourcePicker';
@@ -30,7 +33,12 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
   const typeAllowed = queryTypes.some((t) => t.value === q.queryType);
 
   const update = (patch: Partial<RsCertsQuery>) => {
-    onChange({ ...q, ...patch });
+    const next = { ...q, ...patch };
+    // A time series has no status: drop the filter rather than send a query the backend refuses.
+    if (!STATUS_QUERY_TYPES.includes(next.queryType)) {
+      delete next.statuses;
+    }
+    onChange(next);
     onRunQuery();
   };
 
@@ -120,6 +128,23 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
           value={q.category}
           onChange={(category) => update({ category })}
         />
+        {STATUS_QUERY_TYPES.includes(q.queryType) && (
+          <HelpField
+            label="Statuses"
+            tooltip="Keep only certificates with these statuses, e.g. missing ones for an alert rule."
+            help="Empty = every status."
+          >
+            <div data-testid="rscerts-statuses">
+              <MultiCombobox<Status>
+                options={STATUSES.map(({ value, label, description }) => ({ value, label, description }))}
+                value={q.statuses ?? []}
+                onChange={(items) => update({ statuses: items.map((i) => i.value) })}
+                placeholder="All statuses"
+                width={30}
+              />
+            </div>
+          </HelpField>
+        )}
         <ChoiceField
           label="Metric version"
           tooltip="Which Redis Software Prometheus metrics to read."
