@@ -6,64 +6,26 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/seed/rscerts/pkg/internal/demorig"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
-// rig is a real Prometheus scraping the simulated Redis Software clusters over HTTPS (the
-// same layout as pkg/pluginhost's integration rig): v1 from one target, the cluster-wide /v2
-// from up to three node targets per cluster, and the per-node /v2 schema from one target per
-// node with a `cluster` target label.
+// rig is the demo fleet scraped by a real Prometheus (package demorig, the same as the
+// integration tests of pkg/pluginhost).
 type rig struct {
 	sim  *simulator.Simulator
 	prom *promrig.Server
 }
 
-var simStart = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-
 // startRig skips loudly without Prometheus, or fails when REQUIRE_PROMETHEUS=1 (promrig).
 func startRig(t *testing.T) *rig {
 	t.Helper()
-	sim, err := simulator.New(simulator.Config{Clusters: simulator.DemoClusters(), Seed: 7, Start: simStart, Frozen: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewTLSServer(sim.Handler())
-	t.Cleanup(srv.Close)
-	addr := strings.TrimPrefix(srv.URL, "https://")
-
-	v1 := promrig.Job{Name: "redis-v1", MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true,
-		Targets: []promrig.Target{{Address: addr, Labels: map[string]string{"instance": "c-all:8070"}}}}
-	v2 := promrig.Job{Name: "redis-v2", MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true}
-	for _, c := range simulator.DemoClusters() {
-		for n := 1; n <= c.Nodes; n++ {
-			node := string(rune('0' + n))
-			params := url.Values{"cluster": {c.Name}}
-			labels := map[string]string{"instance": "node" + node + "." + c.Name + ":8070"}
-			if c.Schema == simulator.SchemaNodeEndpoint {
-				params.Set("node", node)
-				labels["cluster"] = c.Name
-			} else if n > 3 {
-				continue
-			}
-			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Labels: labels, Params: params})
-		}
-	}
-	r := &rig{sim: sim, prom: promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 2 * time.Second})}
-	want := 0
-	for _, c := range sim.Certificates() {
-		if c.InV1 {
-			want++
-		}
-	}
-	r.prom.WaitForSeries(t, "node_cert_expiration_seconds", want, 60*time.Second)
-	r.prom.WaitForSeries(t, `count by (cluster, instance) ({__name__=~"node_cert_expires_in_seconds|x509_cert_expires_in_seconds",cluster!=""})`, len(v2.Targets), 60*time.Second)
-	return r
+	d := demorig.Start(t)
+	return &rig{sim: d.Sim, prom: d.Prom}
 }
 
 // authProxy is a basic-auth-checking reverse proxy in front of Prometheus, the way

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/seed/rscerts/pkg/engine"
+	"github.com/seed/rscerts/pkg/internal/demorig"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/simulator"
@@ -42,7 +43,7 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 	for i, name := range weirdClusters {
 		cfgs[i] = simulator.ClusterConfig{Name: name, Nodes: 2, Schema: simulator.SchemaDocs, CertsPerNode: 3}
 	}
-	sim, err := simulator.New(simulator.Config{Clusters: cfgs, Seed: 11, Start: simStart, Frozen: true})
+	sim, err := simulator.New(simulator.Config{Clusters: cfgs, Seed: 11, Start: demorig.SimStart, Frozen: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@ package prom
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -117,16 +119,7 @@ func FuzzDecodeResponse(f *testing.F) {
 
 // BenchmarkDecodeResponse decodes an answer of 20,000 series (10,000 certificates, v1 and v2).
 func BenchmarkDecodeResponse(b *testing.B) {
-	body := []byte(`{"status":"success","data":{"resultType":"vector","result":[`)
-	for i := range 20000 {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = append(body, `{"metric":{"__name__":"node_cert_expires_in_seconds","cluster":"c`...)
-		body = append(body, byte('0'+i%10), byte('0'+i/10%10))
-		body = append(body, `.example.com","node":"1","logical_name":"api","path":"/etc/opt/redislabs/api_cert.pem"},"value":[1795773211.808,"31104000"]}`...)
-	}
-	body = append(body, "]}}"...)
+	body := []byte(`{"status":"success","data":{"resultType":"vector","result":` + fleetResult(20000) + `}}`)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -139,16 +132,7 @@ func BenchmarkDecodeResponse(b *testing.B) {
 // BenchmarkDecodeClientGolang is the same answer through client_golang's model decoding,
 // for comparison.
 func BenchmarkDecodeClientGolang(b *testing.B) {
-	body := []byte(`[`)
-	for i := range 20000 {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = append(body, `{"metric":{"__name__":"node_cert_expires_in_seconds","cluster":"c`...)
-		body = append(body, byte('0'+i%10), byte('0'+i/10%10))
-		body = append(body, `.example.com","node":"1","logical_name":"api","path":"/etc/opt/redislabs/api_cert.pem"},"value":[1795773211.808,"31104000"]}`...)
-	}
-	body = append(body, ']')
+	body := []byte(fleetResult(20000))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -157,4 +141,18 @@ func BenchmarkDecodeClientGolang(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// fleetResult is the JSON result array of n certificate series over 100 clusters.
+func fleetResult(n int) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"metric":{"__name__":"node_cert_expires_in_seconds","cluster":"c%02d.example.com","node":"1","logical_name":"api","path":"/etc/opt/redislabs/api_cert.pem"},"value":[1795773211.808,"31104000"]}`, i%100)
+	}
+	b.WriteByte(']')
+	return b.String()
 }

@@ -1,0 +1,82 @@
+// Package demorig starts, for tests, the demo fleet the way a real deployment is monitored:
+// the simulator serving the demo clusters (one per label schema) over TLS, and a real
+// Prometheus scraping it: v1 once, the cluster-wide /v2 from three node targets per cluster
+// (every node answers for the whole cluster, hence duplicates), and the 8.0.2 per-node
+// schema from one target per node with a `cluster` target label (the recommended relabel).
+package demorig
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed/rscerts/pkg/internal/promrig"
+	"github.com/seed/rscerts/pkg/simulator"
+)
+
+// SimStart is the simulator's frozen clock: values are the same on every run.
+var SimStart = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// Rig is the running fleet.
+type Rig struct {
+	Sim  *simulator.Simulator
+	Prom *promrig.Server
+	// InstanceOf maps cluster -> node id -> the instance label of that node's per-node target.
+	InstanceOf map[string]map[string]string
+	// Ready is when every target had been scraped once.
+	Ready time.Time
+}
+
+// Start skips loudly without Prometheus, or fails when REQUIRE_PROMETHEUS=1 (promrig), and
+// stops everything when the test ends.
+func Start(t testing.TB) *Rig {
+	t.Helper()
+	sim, err := simulator.New(simulator.Config{Clusters: simulator.DemoClusters(), Seed: 7, Start: SimStart, Frozen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "https://")
+
+	r := &Rig{Sim: sim, InstanceOf: map[string]map[string]string{}}
+	v1 := promrig.Job{Name: "redis-v1", MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true,
+		Targets: []promrig.Target{{Address: addr, Labels: map[string]string{"instance": "c-all:8070"}}}}
+	v2 := promrig.Job{Name: "redis-v2", MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true}
+	for _, c := range simulator.DemoClusters() {
+		for n := 1; n <= c.Nodes; n++ {
+			node := strconv.Itoa(n)
+			instance := "node" + node + "." + c.Name + ":8070"
+			params := url.Values{"cluster": {c.Name}}
+			labels := map[string]string{"instance": instance}
+			if c.Schema == simulator.SchemaNodeEndpoint {
+				params.Set("node", node)
+				labels["cluster"] = c.Name
+				if r.InstanceOf[c.Name] == nil {
+					r.InstanceOf[c.Name] = map[string]string{}
+				}
+				r.InstanceOf[c.Name][node] = instance
+			} else if n > 3 {
+				continue
+			}
+			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Labels: labels, Params: params})
+		}
+	}
+	// 2s (timeout 2s): on a loaded CI machine a 1s scrape can time out, and a failed scrape
+	// marks every series of the target stale, which would look like vanished certificates.
+	r.Prom = promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 2 * time.Second})
+	want := 0
+	for _, c := range sim.Certificates() {
+		if c.InV1 {
+			want++
+		}
+	}
+	r.Prom.WaitForSeries(t, "node_cert_expiration_seconds", want, 60*time.Second)
+	// Every /v2 target scraped at least once: one (cluster, instance) pair per target.
+	r.Prom.WaitForSeries(t, `count by (cluster, instance) ({__name__=~"node_cert_expires_in_seconds|x509_cert_expires_in_seconds",cluster!=""})`, len(v2.Targets), 60*time.Second)
+	r.Ready = time.Now()
+	return r
+}
