@@ -31,6 +31,20 @@ const THRESHOLDS: Array<{ key: ThresholdKey; label: string; description: string 
   },
 ];
 
+const DURATIONS: Array<{ key: 'missingLookback' | 'cacheTTL'; label: string; description: string }> = [
+  {
+    key: 'missingLookback',
+    label: 'Missing-series lookback',
+    description:
+      'A certificate seen within this window but without a series now is reported as missing (e.g. 30m, 1h, 2h30m, 1d).',
+  },
+  {
+    key: 'cacheTTL',
+    label: 'Cache',
+    description: 'Identical Prometheus requests (a dashboard refresh) share one answer this long; 0s turns it off.',
+  },
+];
+
 /** The plugin's own settings: default metric version, status thresholds, missing-series lookback. */
 export function PluginSettings({ options, onOptionsChange }: Props) {
   const { jsonData } = options;
@@ -90,36 +104,24 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
           </Field>
         ))}
       </Stack>
-      <Field
-        label="Missing-series lookback"
-        description="A certificate seen within this window but without a series now is reported as missing (e.g. 30m, 1h, 2h30m, 1d)."
-        invalid={Boolean(errors.missingLookback)}
-        error={errors.missingLookback}
-        htmlFor="rscerts-missingLookback"
-      >
-        <Input
-          id="rscerts-missingLookback"
-          width={16}
-          placeholder={DEFAULT_SETTINGS.missingLookback}
-          value={jsonData.missingLookback ?? ''}
-          onChange={(e) => setJsonData({ missingLookback: e.currentTarget.value.trim() || undefined })}
-        />
-      </Field>
-      <Field
-        label="Cache"
-        description="Identical Prometheus requests (a dashboard refresh) share one answer this long; 0s turns it off."
-        invalid={Boolean(errors.cacheTTL)}
-        error={errors.cacheTTL}
-        htmlFor="rscerts-cacheTTL"
-      >
-        <Input
-          id="rscerts-cacheTTL"
-          width={16}
-          placeholder={DEFAULT_SETTINGS.cacheTTL}
-          value={jsonData.cacheTTL ?? ''}
-          onChange={(e) => setJsonData({ cacheTTL: e.currentTarget.value.trim() || undefined })}
-        />
-      </Field>
+      {DURATIONS.map(({ key, label, description }) => (
+        <Field
+          key={key}
+          label={label}
+          description={description}
+          invalid={Boolean(errors[key])}
+          error={errors[key]}
+          htmlFor={`rscerts-${key}`}
+        >
+          <Input
+            id={`rscerts-${key}`}
+            width={16}
+            placeholder={DEFAULT_SETTINGS[key]}
+            value={jsonData[key] ?? ''}
+            onChange={(e) => setJsonData({ [key]: e.currentTarget.value.trim() || undefined })}
+          />
+        </Field>
+      ))}
     </ConfigSection>
   );
 }
