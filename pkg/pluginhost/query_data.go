@@ -148,15 +148,17 @@ func niceStep(d time.Duration) time.Duration {
 }
 
 func errorResponse(err error) backend.DataResponse {
+	// A classified Prometheus failure first: it names the URL and what to do, also when it
+	// wraps a deadline.
+	var pe *prom.Error
+	if errors.As(err, &pe) {
+		return backend.ErrDataResponseWithSource(pe.Status, pe.Source, pe.Message)
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, "Prometheus did not answer in time: raise the datasource timeout or check Prometheus load")
 	}
 	if errors.Is(err, context.Canceled) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "query canceled")
-	}
-	var pe *prom.Error
-	if errors.As(err, &pe) {
-		return backend.ErrDataResponseWithSource(pe.Status, pe.Source, pe.Message)
 	}
 	if backend.IsDownstreamError(err) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())
