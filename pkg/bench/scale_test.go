@@ -259,7 +259,6 @@ func BenchmarkScale(b *testing.B) {
 	report(results)
 }
 
-
 func report(rs []scaleResult) {
 	fmt.Println()
 	fmt.Printf("%-8s %-9s %10s %10s %7s %12s %12s %10s %10s %10s\n", "certs", "query", "plugin", "raw", "a/b*", "bytes-plugin", "bytes-raw", "allocs/q", "alloc/q", "peak-heap")
