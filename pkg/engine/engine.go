@@ -102,7 +102,8 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	if err != nil {
 		return nil, err
 	}
-	warnings = append(warnings, lookbackWarnings...)
+	// A fresh slice: answers (and their warnings) are shared with other queries.
+	warnings = append(append([]string(nil), warnings...), lookbackWarnings...)
 	if lookbackErr != nil {
 		lookback = nil
 		warnings = append(warnings, "missing certificates could not be determined: "+lookbackErr.Error())
