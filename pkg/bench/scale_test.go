@@ -13,13 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 
+	"github.com/seed/rscerts/pkg/internal/heapwatch"
 	"github.com/seed/rscerts/pkg/pluginhost"
 )
 
@@ -59,25 +59,7 @@ func measure(tb testing.TB, p *countingProxy, f func()) measurement {
 	f() // warm up connections and Prometheus caches
 	p.reset()
 	var durations []time.Duration
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
+	stopSampling := heapwatch.Start(2 * time.Millisecond)
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -87,13 +69,12 @@ func measure(tb testing.TB, p *countingProxy, f func()) measurement {
 		durations = append(durations, time.Since(start))
 	}
 	runtime.ReadMemStats(&after)
-	close(stop)
-	wg.Wait()
+	peak := stopSampling()
 	slices.Sort(durations)
 	return measurement{
 		median: durations[len(durations)/2], bytes: p.bytes.Load() / runs,
 		allocs: (after.Mallocs - before.Mallocs) / runs, alloc: (after.TotalAlloc - before.TotalAlloc) / runs,
-		peakHeap: peak.Load(),
+		peakHeap: peak,
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/seed/rscerts/pkg/internal/heapwatch"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 	"github.com/seed/rscerts/pkg/pluginhost"
 	"github.com/seed/rscerts/pkg/simulator"
@@ -168,26 +169,7 @@ func run(t *testing.T, workers int, duration time.Duration) figures {
 	}
 	runtime.GC()
 
-	var peakHeap atomic.Uint64
-	stopSampling := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peakHeap.Load() {
-				peakHeap.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-stopSampling:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	stopSampling := heapwatch.Start(50 * time.Millisecond)
 
 	var calls, queries, resources, failed atomic.Int64
 	var mu sync.Mutex
@@ -224,8 +206,7 @@ func run(t *testing.T, workers int, duration time.Duration) figures {
 	}
 	wg.Wait()
 	f.Duration = time.Since(start)
-	close(stopSampling)
-	<-sampled
+	peakHeap := stopSampling()
 	ds.Dispose()
 
 	f.Calls, f.Queries, f.Resources, f.Failed, f.FirstFailure = calls.Load(), queries.Load(), resources.Load(), failed.Load(), firstFailure
@@ -234,7 +215,7 @@ func run(t *testing.T, workers int, duration time.Duration) figures {
 	if n := len(latencies); n > 0 {
 		f.P50, f.P99, f.Max = latencies[n/2], latencies[min(n-1, n*99/100)], latencies[n-1]
 	}
-	f.PeakHeapMB = float64(peakHeap.Load()) / (1 << 20)
+	f.PeakHeapMB = float64(peakHeap) / (1 << 20)
 	// Goroutines after: connections closed by Dispose wind down asynchronously.
 	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		f.After = goroutines()
