@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -310,7 +312,10 @@ func TestCheckFindsEveryBrokenRule(t *testing.T) {
 		{"second root", "", func(e map[string]entry) { e["other/README.md"] = entry{0o644, "x"} }, "exactly one root folder"},
 		{"file at the top", "", func(e map[string]entry) { e["README.md"] = entry{0o644, "x"} }, "outside the root folder"},
 		{"root not named after the id", "", func(e map[string]entry) {
-			for n, v := range e {
+			// Rename from a snapshot of the names: entries added while ranging over a map may
+			// be visited again, which renamed some twice (dist/dist/...).
+			for _, n := range slices.Collect(maps.Keys(e)) {
+				v := e[n]
 				delete(e, n)
 				e["dist/"+strings.TrimPrefix(n, id+"/")] = v
 			}
