@@ -65,9 +65,10 @@ func Start(t testing.TB) *Rig {
 			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Labels: labels, Params: params})
 		}
 	}
-	// 2s (timeout 2s): on a loaded CI machine a 1s scrape can time out, and a failed scrape
-	// marks every series of the target stale, which would look like vanished certificates.
-	r.Prom = promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 2 * time.Second})
+	// 4s (timeout 4s): on a loaded CI machine (race-enabled tests of several packages at once)
+	// a short scrape can time out, and a failed scrape marks every series of the target
+	// stale, which would look like vanished certificates.
+	r.Prom = promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 4 * time.Second})
 	want := 0
 	for _, c := range sim.Certificates() {
 		if c.InV1 {
