@@ -77,7 +77,7 @@ func BenchmarkMergeSeries(b *testing.B) {
 		for j := range p {
 			p[j] = Point{T: start.Add(time.Duration(j) * time.Minute), Seconds: o.Seconds - float64(j*60)}
 		}
-		in[i] = SeriesIn{Labels: o.Labels, Version: o.Version, Points: p}
+		in[i] = SeriesIn{Labels: o.Labels, Points: p}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

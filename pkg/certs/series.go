@@ -13,18 +13,18 @@ type Point struct {
 	Seconds float64
 }
 
-// SeriesIn is one range-query series per deduplicated label set.
+// SeriesIn is one range-query series per deduplicated label set. Unlike table rows, series
+// carry no Source: no time series frame shows it, and not asking for it lets Prometheus merge
+// the versions (see promql.PresentSeries).
 type SeriesIn struct {
-	Labels  map[string]string
-	Version Version
-	Points  []Point
+	Labels map[string]string
+	Points []Point
 }
 
 // Series is one time series per Identity (or per group, see GroupSeries).
 type Series struct {
 	Identity
 	Category Category
-	Source   string  // sorted, "+"-joined versions of every contributing input
 	Path     string  // first non-empty path in input order
 	Points   []Point // sorted by T, one per distinct instant, min wins
 }
@@ -40,9 +40,8 @@ type Series struct {
 func MergeSeries(in []SeriesIn, customerManagedINE map[string]bool) []Series {
 	index := make(map[Identity]int, len(in))
 	out := make([]Series, 0, len(in))
-	vers := make([]versionSet, 0, len(in))
 	ids := make([]int, len(in))
-	// First pass: identities, versions, paths and point counts, so every
+	// First pass: identities, paths and point counts, so every
 	// output slice is allocated once at its final size.
 	counts := make([]int, 0, len(in))
 	for i := range in {
@@ -53,11 +52,9 @@ func MergeSeries(in []SeriesIn, customerManagedINE map[string]bool) []Series {
 			j = len(out)
 			index[id] = j
 			out = append(out, Series{Identity: id})
-			vers = append(vers, versionSet{})
 			counts = append(counts, 0)
 		}
 		ids[i] = j
-		vers[j].add(s.Version)
 		counts[j] += len(s.Points)
 		if out[j].Path == "" {
 			out[j].Path = filePath(s.Labels)
@@ -73,7 +70,6 @@ func MergeSeries(in []SeriesIn, customerManagedINE map[string]bool) []Series {
 	for j := range out {
 		s := &out[j]
 		s.Category = Classify(s.Certificate, customerManagedINE[s.Cluster])
-		s.Source = vers[j].String()
 		s.Points = minPerInstant(s.Points)
 	}
 	slices.SortFunc(out, func(a, b Series) int { return compareIdentity(a.Identity, b.Identity) })
@@ -87,8 +83,7 @@ func MergeSeries(in []SeriesIn, customerManagedINE map[string]bool) []Series {
 // over time; it is named like Group's row at the end of the range: Node,
 // Certificate, Category and Path are those of the member holding the minimum
 // at the last instant of the merged series (ties and point-less groups: the
-// member first by Cluster, Node, Certificate). Source is the union of all
-// members' sources, since every member contributed points.
+// member first by Cluster, Node, Certificate).
 //
 // The result is sorted by Cluster, Node, Certificate. The input is not
 // modified.
@@ -108,10 +103,8 @@ func GroupSeries(s []Series, by GroupBy) []Series {
 	out := make([]Series, 0, len(groups))
 	for _, members := range groups {
 		n := 0
-		var vs versionSet
 		for _, m := range members {
 			n += len(s[m].Points)
-			vs.addSource(s[m].Source)
 		}
 		pts := make([]Point, 0, n)
 		for _, m := range members {
@@ -121,7 +114,6 @@ func GroupSeries(s []Series, by GroupBy) []Series {
 		named := nameMember(s, members, pts)
 		g := s[named]
 		g.Points = pts
-		g.Source = vs.String()
 		for _, m := range members {
 			if g.Path != "" {
 				break

@@ -24,16 +24,16 @@ func eqPoints(a, b []Point) bool {
 }
 
 func TestMergeSeries(t *testing.T) {
-	api := func(v Version, instance string, p []Point, extra ...string) SeriesIn {
+	api := func(instance string, p []Point, extra ...string) SeriesIn {
 		kv := append([]string{"cluster", "c", "node", "1", "logical_name", "api", "instance", instance}, extra...)
-		return SeriesIn{Labels: lbl(kv...), Version: v, Points: p}
+		return SeriesIn{Labels: lbl(kv...), Points: p}
 	}
 	in := []SeriesIn{
-		api(V2, "a", pts(0, 100, 1, 99, 2, 98)),
-		api(V2, "b", pts(1, 90, 3, 97), "path", "/p/api_cert.pem"),
-		api(V1, "c", pts(2, 98, 0, 150, 4, math.NaN())),
-		{Labels: lbl("cluster", "c", "node", "1", "filename", "mesh_ca_signed_cert.pem"), Version: V2, Points: pts(5, 1, 5, 2, 4, 3)},
-		{Labels: lbl("cluster", "c", "node", "0", "logical_name", "cm"), Version: V1}, // no points: kept
+		api("a", pts(0, 100, 1, 99, 2, 98)),
+		api("b", pts(1, 90, 3, 97), "path", "/p/api_cert.pem"),
+		api("c", pts(2, 98, 0, 150, 4, math.NaN())),
+		{Labels: lbl("cluster", "c", "node", "1", "filename", "mesh_ca_signed_cert.pem"), Points: pts(5, 1, 5, 2, 4, 3)},
+		{Labels: lbl("cluster", "c", "node", "0", "logical_name", "cm")}, // no points: kept
 	}
 	inCopy := make([][]Point, len(in))
 	for i := range in {
@@ -54,7 +54,7 @@ func TestMergeSeries(t *testing.T) {
 	if want := pts(0, 100, 1, 90, 2, 98, 3, 97, 4, math.NaN()); !eqPoints(a.Points, want) {
 		t.Errorf("api points %v, want %v", a.Points, want)
 	}
-	if a.Source != "v1+v2" || a.Path != "/p/api_cert.pem" || a.Category != UserManaged {
+	if a.Path != "/p/api_cert.pem" || a.Category != UserManaged {
 		t.Errorf("api series %+v", a)
 	}
 	m := got[2]
@@ -64,7 +64,7 @@ func TestMergeSeries(t *testing.T) {
 	if m.Category != UserManaged { // customer-managed INE
 		t.Errorf("mesh category %q", m.Category)
 	}
-	if len(got[0].Points) != 0 || got[0].Source != "v1" {
+	if len(got[0].Points) != 0 || got[0].Category != UserManaged {
 		t.Errorf("cm series %+v", got[0])
 	}
 	for i := range in {
@@ -92,15 +92,15 @@ func TestMergeSeries(t *testing.T) {
 }
 
 func TestGroupSeries(t *testing.T) {
-	mk := func(cluster, node, cert, src string, p []Point) Series {
-		return Series{Identity: Identity{cluster, node, cert}, Category: Classify(cert, false), Source: src, Path: "/" + node + "/" + cert, Points: p}
+	mk := func(cluster, node, cert string, p []Point) Series {
+		return Series{Identity: Identity{cluster, node, cert}, Category: Classify(cert, false), Path: "/" + node + "/" + cert, Points: p}
 	}
 	in := []Series{
-		mk("a", "1", "api", "v1", pts(0, 10, 1, 9, 2, 8)),
-		mk("a", "2", "api", "v2", pts(0, 12, 2, 5, 3, 4)),
-		mk("a", "1", "cm", "v2", pts(1, 2, 4, 1)),
-		mk("b", "1", "api", "v2", nil),
-		mk("b", "2", "api", "v2", nil),
+		mk("a", "1", "api", pts(0, 10, 1, 9, 2, 8)),
+		mk("a", "2", "api", pts(0, 12, 2, 5, 3, 4)),
+		mk("a", "1", "cm", pts(1, 2, 4, 1)),
+		mk("b", "1", "api", nil),
+		mk("b", "2", "api", nil),
 	}
 	orig := make([][]Point, len(in))
 	for i := range in {
@@ -115,7 +115,7 @@ func TestGroupSeries(t *testing.T) {
 	// min at the last instant, t=3).
 	// Sorted by the named identity: a/1/cm before a/2/api.
 	ga := byCert[1]
-	if ga.Identity != (Identity{"a", "2", "api"}) || ga.Source != "v1+v2" || ga.Path != "/2/api" {
+	if ga.Identity != (Identity{"a", "2", "api"}) || ga.Path != "/2/api" {
 		t.Errorf("a/api group %+v", ga)
 	}
 	if want := pts(0, 10, 1, 9, 2, 5, 3, 4); !eqPoints(ga.Points, want) {
@@ -137,7 +137,7 @@ func TestGroupSeries(t *testing.T) {
 	if want := pts(0, 10, 1, 2, 2, 5, 3, 4, 4, 1); !eqPoints(gc.Points, want) {
 		t.Errorf("cluster a points %v, want %v", gc.Points, want)
 	}
-	if gc.Identity != (Identity{"a", "1", "cm"}) || gc.Category != UserManaged || gc.Source != "v1+v2" {
+	if gc.Identity != (Identity{"a", "1", "cm"}) || gc.Category != UserManaged {
 		t.Errorf("cluster a group %+v", gc)
 	}
 
@@ -151,13 +151,13 @@ func TestGroupSeries(t *testing.T) {
 		}
 	}
 	// Tie at the last instant: first by identity.
-	tie := GroupSeries([]Series{mk("a", "2", "x", "v1", pts(0, 1)), mk("a", "1", "x", "v1", pts(0, 1))}, GroupByCertificate)
+	tie := GroupSeries([]Series{mk("a", "2", "x", pts(0, 1)), mk("a", "1", "x", pts(0, 1))}, GroupByCertificate)
 	if tie[0].Node != "1" {
 		t.Errorf("tie named %q, want node 1", tie[0].Node)
 	}
 	// A member with a point at the last instant beats one without, even if
 	// the latter has smaller values earlier.
-	late := GroupSeries([]Series{mk("a", "1", "x", "v1", pts(0, 1)), mk("a", "2", "x", "v1", pts(5, 100))}, GroupByCertificate)
+	late := GroupSeries([]Series{mk("a", "1", "x", pts(0, 1)), mk("a", "2", "x", pts(5, 100))}, GroupByCertificate)
 	if late[0].Node != "2" {
 		t.Errorf("late named %q, want node 2", late[0].Node)
 	}

@@ -41,22 +41,6 @@ func (s *versionSet) add(v Version) {
 	}
 }
 
-func (s *versionSet) union(o versionSet) {
-	s.bits |= o.bits
-	for _, v := range o.other {
-		s.add(Version(v))
-	}
-}
-
-// addSource adds the versions of a Source string ("v1+v2").
-func (s *versionSet) addSource(src string) {
-	for src != "" {
-		v, rest, _ := strings.Cut(src, "+")
-		s.add(Version(v))
-		src = rest
-	}
-}
-
 // String is the sorted, "+"-joined list: "v1", "v2", "v1+v2". The common
 // cases are constants and do not allocate.
 func (s versionSet) String() string {

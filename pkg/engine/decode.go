@@ -47,7 +47,9 @@ func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresho
 	return certs.Merge(obs, ine, th, at), nil
 }
 
-// DecodeRange turns the answer to a promql.Present range query into merged per-identity series.
+// DecodeRange turns the answer to a promql.PresentSeries range query into merged
+// per-identity series. Rows without a metric name are certificates that Prometheus already
+// merged across versions.
 func DecodeRange(v model.Value) ([]certs.Series, error) {
 	mat, ok := v.(model.Matrix)
 	if !ok {
@@ -64,15 +66,14 @@ func DecodeRange(v model.Value) ([]certs.Series, error) {
 			}
 			continue
 		}
-		v := promql.VersionOf(name)
-		if v == "" {
+		if name != "" && promql.VersionOf(name) == "" {
 			continue
 		}
 		pts := make([]certs.Point, len(s.Values))
 		for i, p := range s.Values {
 			pts[i] = certs.Point{T: p.Timestamp.Time(), Seconds: float64(p.Value)}
 		}
-		in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Version: v, Points: pts})
+		in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Points: pts})
 	}
 	return certs.MergeSeries(in, ine), nil
 }

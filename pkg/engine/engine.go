@@ -62,9 +62,14 @@ func (r Request) selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// PresentExpr is the PromQL of the certificates present now (tables, alert values, series).
+// PresentExpr is the PromQL of the certificates present now (tables, alert values).
 func (r Request) PresentExpr() string {
 	return promql.Present(r.selection())
+}
+
+// SeriesExpr is the PromQL of the days-remaining series (range queries).
+func (r Request) SeriesExpr() string {
+	return promql.PresentSeries(r.selection())
 }
 
 // LookbackExpr is the PromQL of every certificate seen within the missing-series window.
@@ -132,7 +137,7 @@ type SeriesResult struct {
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
 // series.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
-	v, warnings, err := e.Prom.QueryRange(ctx, r.PresentExpr(), rng)
+	v, warnings, err := e.Prom.QueryRange(ctx, r.SeriesExpr(), rng)
 	if err != nil {
 		return nil, err
 	}

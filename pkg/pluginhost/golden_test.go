@@ -39,6 +39,7 @@ type recording struct {
 	Expr       string          `json:"expr"`
 	Time       time.Time       `json:"time"`
 	Range      *v1.Range       `json:"range,omitempty"`
+	Lookback   time.Duration   `json:"lookback,omitempty"` // missingLookback of the recording datasource
 	ResultType string          `json:"resultType"`
 	Result     json.RawMessage `json:"result"`
 }
@@ -91,6 +92,18 @@ func TestGoldenFrames(t *testing.T) {
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Recordings answer the plugin's PromQL of the day they were made: when it changes, they
+	// must be re-recorded, or the goldens would pin frames built from answers to old queries.
+	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
+	for _, c := range []struct{ name, recorded, now string }{
+		{"instant.json", inst.Expr, req.PresentExpr()},
+		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback)},
+		{"range.json", rng.Expr, req.SeriesExpr()},
+	} {
+		if c.recorded != c.now {
+			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
+		}
 	}
 	ds := &Datasource{settings: settings, engine: &engine.Engine{Prom: replay{inst, lb, rng}, Settings: settings}}
 
@@ -163,9 +176,9 @@ func record(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	save("lookback.json", recording{Expr: lbExpr, Time: lbAt}, v)
+	save("lookback.json", recording{Expr: lbExpr, Time: lbAt, Lookback: ds.settings.MissingLookback}, v)
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
-	rangeExpr := req.PresentExpr()
+	rangeExpr := req.SeriesExpr()
 	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,11 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
 	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/engine"
+	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
@@ -218,6 +223,32 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		for _, f := range resp.Frames {
 			if f.Meta.Type != data.FrameTypeTimeSeriesMulti || len(f.Fields) != 2 || f.Fields[0].Len() == 0 || f.Fields[1].Config.Unit != "d" {
 				t.Fatalf("bad timeseries frame %s", mustJSON(f))
+			}
+		}
+	})
+
+	// The range query lets Prometheus merge v1 and v2 (promql.PresentSeries); the merged series
+	// must be exactly those of merging the per-version rows in Go (promql.Present), for every
+	// version choice and schema of the rig.
+	t.Run("series merged by Prometheus equal series merged per version", func(t *testing.T) {
+		end := time.Now().Truncate(time.Second)
+		rng := v1.Range{Start: end.Add(-time.Minute), End: end, Step: 5 * time.Second}
+		for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
+			req := engine.NewRequest(models.Query{MetricVersion: mv, GroupBy: "node"}, ds.settings)
+			decode := func(expr string) []certs.Series {
+				v, _, err := ds.client.QueryRange(context.Background(), expr, rng)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := engine.DecodeRange(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			merged, perVersion := decode(req.SeriesExpr()), decode(req.PresentExpr())
+			if len(merged) == 0 || !reflect.DeepEqual(merged, perVersion) {
+				t.Fatalf("%s: %d series merged by Prometheus, %d per version; they differ", mv, len(merged), len(perVersion))
 			}
 		}
 	})

@@ -41,22 +41,44 @@ type Selection struct {
 }
 
 // Present is the expression for the certificates present at evaluation time (value: seconds
-// remaining) and the customer-managed-INE flags. Instant queries (tables, alert values) and
-// range queries (time series) both use it.
+// remaining) and the customer-managed-INE flags, for instant queries (tables, alert values).
 //
 // It is built for speed at fleet scale: one `min by (__name__, <identity>)` per selector
-// keeps the metric name (which tells v1 from v2) instead of rewriting labels on every
-// series, and v1 and v2 share one selector. The result's __name__ says what each row is.
+// keeps the metric name (which tells v1 from v2, for the Source column) instead of rewriting
+// labels on every series, and v1 and v2 share one selector. The result's __name__ says what
+// each row is.
 func Present(sel Selection) string {
+	return present(sel, `min by (__name__, `+strings.Join(IdentityLabels, ", ")+`) `)
+}
+
+// PresentSeries is Present for range queries (time series), where no frame shows which
+// version reported a certificate: the main selector's rows are grouped without __name__, so
+// Prometheus merges v1 and v2 into one series per certificate (half the series, and every
+// later step of a range query costs per series). Those rows have no __name__; the rarer
+// branches keep theirs, so no two branches can yield the same label set (`or` would drop one).
+func PresentSeries(sel Selection) string {
+	return present(sel, `min by (`+strings.Join(IdentityLabels, ", ")+`) `)
+}
+
+// present joins the main branch (the common schemas: v1 and v2 with a node label) with the
+// others as `main or (rest)`. `or` is left-associative and, in a range query, costs per
+// series of both operands at every step; nesting the small branches first means the big
+// main branch goes through one `or`, not four (measured: half the range query's time).
+func present(sel Selection, mainBy string) string {
 	by := `min by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) `
-	var parts []string
-	for _, s := range presentSelectors(sel) {
-		parts = append(parts,
-			by+`(`+s.with(`node!=""`).String()+`)`,
-			by+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
+	var main string
+	var rest []string
+	for i, s := range presentSelectors(sel) {
+		withNode := `(` + s.with(`node!=""`).String() + `)`
+		if i == 0 {
+			main = mainBy + withNode
+		} else {
+			rest = append(rest, by+withNode)
+		}
+		rest = append(rest, by+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
 	}
-	parts = append(parts, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
-	return strings.Join(parts, " or ")
+	rest = append(rest, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
+	return main + ` or (` + strings.Join(rest, " or ") + `)`
 }
 
 // presentSelectors merges the v1 and v2 node_cert metrics into one selector on __name__.

@@ -54,6 +54,32 @@ func TestPresentShape(t *testing.T) {
 	balanced(t, q)
 }
 
+// The main branch goes through one `or`, with every smaller branch nested to its right; for
+// series it is grouped without __name__ (Prometheus merges v1 and v2), the others keep it.
+func TestPresentNesting(t *testing.T) {
+	sel := Selection{Versions: []certs.Version{certs.V1, certs.V2}}
+	id := strings.Join(IdentityLabels, ", ")
+	main := `({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",node!=""}) or (min by (__name__, ` + id + `) (label_replace(`
+	for name, tt := range map[string]struct{ q, prefix string }{
+		"instant": {Present(sel), `min by (__name__, ` + id + `) ` + main},
+		"series":  {PresentSeries(sel), `min by (` + id + `) ` + main},
+	} {
+		if !strings.HasPrefix(tt.q, tt.prefix) || !strings.HasSuffix(tt.q, "))") {
+			t.Errorf("%s: not `main or (rest)`:\n%s", name, tt.q)
+		}
+		if n := strings.Count(tt.q, "min by ("+id+")"); name == "series" && n != 1 {
+			t.Errorf("%s: %d branches grouped without __name__, want only the main one", name, n)
+		}
+		if n := strings.Count(tt.q, " or "); n != 4 {
+			t.Errorf("%s: %d `or`s, want 4 (main, node-less, two x509, INE)", name, n)
+		}
+		balanced(t, tt.q)
+	}
+	if q := PresentSeries(Selection{Versions: []certs.Version{certs.V1}}); !strings.HasPrefix(q, `min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}) or (`) {
+		t.Errorf("v1 only:\n%s", q)
+	}
+}
+
 func TestVersionOf(t *testing.T) {
 	for metric, want := range map[string]certs.Version{MetricV1: certs.V1, MetricV2: certs.V2, MetricX509: certs.V2, MetricINE: "", "up": ""} {
 		if got := VersionOf(metric); got != want {

@@ -1,16 +1,18 @@
 // Package promql builds the PromQL this plugin sends to Prometheus.
 //
-// Present (one round trip per table, alert value or time series) answers:
+// Present (one round trip per table or alert value) and PresentSeries (per time series)
+// answer:
 //
 //   - the certificate series of the chosen metric versions (v1 node_cert_expiration_seconds,
 //     v2 node_cert_expires_in_seconds, and Redis Software 7.8's x509_cert_expires_in_seconds
-//     with exporter="cert" and a cluster label), each tagged with rs_version;
+//     with exporter="cert" and a cluster label), keeping __name__ to tell the version
+//     (PresentSeries drops it for the main branch: Prometheus then merges v1 and v2 too);
 //   - deduplicated on the Prometheus side: `min by (<identity labels>)` drops the scrape-target
 //     labels (instance, job, exporter, ...), so the copies of a /v2 series that every node's
 //     target returns cross the wire once, and the soonest expiry wins;
 //   - the node falls back to the scrape `instance` where a schema has no `node` label
 //     (Redis Software 8.0.2 per-node /v2), in PromQL so deduplication keeps nodes apart;
-//   - the per-cluster customer_managed_ine_certificates gauge (rs_state="ine").
+//   - the per-cluster customer_managed_ine_certificates gauge (its __name__ marks it).
 //
 // Lookback answers which certificates were seen within the missing-series window and the
 // expiry their last sample implied; it reads the whole window, so the engine shares one answer
