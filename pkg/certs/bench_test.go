@@ -37,15 +37,15 @@ func benchObservations() []Observation {
 			node := strconv.Itoa(n + 1)
 			for k, cert := range benchCerts {
 				secs := float64((c*7+n*3+k)%400) * 86400
-				obs = append(obs, Observation{Version: V1, Present: true, Seconds: secs, Labels: map[string]string{
+				obs = append(obs, Observation{Version: V1, Present: true, Seconds: secs, Labels: LabelsFrom(map[string]string{
 					"cluster": cluster, "node": node, "logical_name": cert,
 					"path": "/etc/opt/redislabs/" + cert + "_cert.pem", "instance": cluster + ":8070", "job": "rs-v1",
-				}})
+				})})
 				for inst := range 3 {
-					obs = append(obs, Observation{Version: V2, Present: true, Seconds: secs - float64(inst), Labels: map[string]string{
+					obs = append(obs, Observation{Version: V2, Present: true, Seconds: secs - float64(inst), Labels: LabelsFrom(map[string]string{
 						"cluster": cluster, "node": node, "filename": cert + "_cert.pem", "filepath": "/etc/opt/redislabs",
 						"exporter": "local", "instance": "node" + strconv.Itoa(inst+1) + "." + cluster + ":8070", "job": "rs-v2",
-					}})
+					})})
 				}
 			}
 		}

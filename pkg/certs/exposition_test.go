@@ -227,7 +227,7 @@ func TestFixturesMergeAcrossSchemas(t *testing.T) {
 		v    Version
 	}{{"v1-docs.prom", V1}, {"v2-docs.prom", V2}} {
 		for _, s := range parseExposition(t, filepath.Join("testdata", f.file)) {
-			obs = append(obs, Observation{Labels: s.Labels, Version: f.v, Present: true, Seconds: s.Value})
+			obs = append(obs, Observation{Labels: LabelsFrom(s.Labels), Version: f.v, Present: true, Seconds: s.Value})
 		}
 	}
 	got := Merge(obs, nil, DefaultThresholds(), testNow)

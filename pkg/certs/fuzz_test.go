@@ -38,8 +38,8 @@ func FuzzIdentify(f *testing.F) {
 		if wantNode := labels["node"]; wantNode == "" && id.Node != labels["instance"] || wantNode != "" && id.Node != wantNode {
 			t.Fatalf("node %q from %v", id.Node, labels)
 		}
-		if hasPath(labels) != (p != "") {
-			t.Fatalf("hasPath %v, path %q", hasPath(labels), p)
+		if hasPath(LabelsFrom(labels)) != (p != "") {
+			t.Fatalf("hasPath %v, path %q", hasPath(LabelsFrom(labels)), p)
 		}
 		// A name taken from a path base name never contains "/".
 		if labels["logical_name"] == "" && labels["cert_type"] == "" && strings.Contains(name, "/") {
@@ -106,7 +106,7 @@ func decodeObservations(data []byte) []Observation {
 			l["node"] = n
 		}
 		l["instance"] = string(rune('p' + b[2]%3))
-		o := Observation{Labels: l, Version: versions[int(b[2]>>4)%len(versions)], Present: b[2]&8 != 0}
+		o := Observation{Labels: LabelsFrom(l), Version: versions[int(b[2]>>4)%len(versions)], Present: b[2]&8 != 0}
 		secs := float64(int16(uint16(b[3])<<8|uint16(b[4]))) * 1000
 		switch b[3] {
 		case 0xff:

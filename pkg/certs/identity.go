@@ -14,38 +14,26 @@ const Unnamed = "(unnamed)"
 // collapse into one identity.
 type Identity struct{ Cluster, Node, Certificate string }
 
-// Label names of the schemas met in the wild (see testdata/*.prom).
-const (
-	labelCluster     = "cluster"
-	labelNode        = "node"
-	labelInstance    = "instance"
-	labelLogicalName = "logical_name"
-	labelCertType    = "cert_type"
-	labelPath        = "path"
-	labelLocator     = "locator"
-	labelFilename    = "filename"
-	labelFilepath    = "filepath"
-)
-
 // Identify derives the identity and the file path (or the file name when only
 // that is known, else "") from one series' labels.
 func Identify(labels map[string]string) (id Identity, path string) {
-	return identify(labels), filePath(labels)
+	l := LabelsFrom(labels)
+	return identify(l), filePath(l)
 }
 
 // identify is Identify without the path: the path may need a string
 // concatenation (7.18 schema: filepath + "/" + filename), so Merge computes it
 // only for the observation that wins a row.
-func identify(labels map[string]string) Identity {
+func identify(l Labels) Identity {
 	id := Identity{
-		Cluster:     labels[labelCluster],
-		Node:        labels[labelNode],
-		Certificate: CertificateName(labels),
+		Cluster:     l.Cluster,
+		Node:        l.Node,
+		Certificate: certificateName(l),
 	}
 	if id.Node == "" {
 		// The 8.0.2 per-node endpoint has neither cluster nor node: the scrape
 		// target is the only thing telling nodes apart.
-		id.Node = labels[labelInstance]
+		id.Node = l.Instance
 	}
 	if id.Certificate == "" {
 		id.Certificate = Unnamed
@@ -64,23 +52,27 @@ func identify(labels map[string]string) Identity {
 // "_cert.pem", "_cert.crt", "_cert.cer", ".pem", ".crt" or ".cer" (first match,
 // ASCII case-insensitive), unless stripping would leave nothing.
 func CertificateName(labels map[string]string) string {
-	if v := labels[labelLogicalName]; v != "" {
-		return v
+	return certificateName(LabelsFrom(labels))
+}
+
+func certificateName(l Labels) string {
+	if l.LogicalName != "" {
+		return l.LogicalName
 	}
-	if v := labels[labelCertType]; v != "" {
-		return trimSuffixFold(v, "_cert")
+	if l.CertType != "" {
+		return trimSuffixFold(l.CertType, "_cert")
 	}
-	if n := fileName(labels[labelPath]); n != "" {
+	if n := fileName(l.Path); n != "" {
 		return n
 	}
-	if n := fileName(labels[labelLocator]); n != "" {
+	if n := fileName(l.Locator); n != "" {
 		return n
 	}
-	if n := fileName(labels[labelFilename]); n != "" {
+	if n := fileName(l.Filename); n != "" {
 		return n
 	}
-	if fp := labels[labelFilepath]; namesFile(fp, labels[labelFilename]) {
-		return fileName(fp)
+	if namesFile(l.Filepath, l.Filename) {
+		return fileName(l.Filepath)
 	}
 	return ""
 }
@@ -88,14 +80,14 @@ func CertificateName(labels map[string]string) string {
 // filePath returns path, else locator, else filepath when it names a file,
 // else filepath+"/"+filename when filepath is a directory and filename is set,
 // else filename, else "".
-func filePath(labels map[string]string) string {
-	if v := labels[labelPath]; v != "" {
-		return v
+func filePath(l Labels) string {
+	if l.Path != "" {
+		return l.Path
 	}
-	if v := labels[labelLocator]; v != "" {
-		return v
+	if l.Locator != "" {
+		return l.Locator
 	}
-	fp, fn := labels[labelFilepath], labels[labelFilename]
+	fp, fn := l.Filepath, l.Filename
 	if fp != "" {
 		if namesFile(fp, fn) {
 			return fp
@@ -109,9 +101,8 @@ func filePath(labels map[string]string) string {
 
 // hasPath reports whether filePath would return a non-empty string, without
 // building it.
-func hasPath(labels map[string]string) bool {
-	return labels[labelPath] != "" || labels[labelLocator] != "" ||
-		labels[labelFilename] != "" || namesFile(labels[labelFilepath], "")
+func hasPath(l Labels) bool {
+	return l.Path != "" || l.Locator != "" || l.Filename != "" || namesFile(l.Filepath, "")
 }
 
 func joinDir(dir, file string) string {

@@ -117,12 +117,24 @@ func TestIdentify(t *testing.T) {
 }
 
 func TestHasPathAgreesWithFilePath(t *testing.T) {
-	for _, l := range []map[string]string{
+	for _, m := range []map[string]string{
 		{}, {"path": "x"}, {"locator": "x"}, {"filename": "x"}, {"filepath": "/d"}, {"filepath": "/d/x.pem"},
 		{"filepath": "/d", "filename": "x"}, {"filepath": "/d/"}, {"logical_name": "api"},
 	} {
+		l := LabelsFrom(m)
 		if hasPath(l) != (filePath(l) != "") {
-			t.Errorf("%v: hasPath %v, filePath %q", l, hasPath(l), filePath(l))
+			t.Errorf("%v: hasPath %v, filePath %q", m, hasPath(l), filePath(l))
 		}
+	}
+}
+
+func TestLabelsFromKeepsOnlyNamingLabels(t *testing.T) {
+	m := map[string]string{"job": "j", "exporter": "cert", "__name__": "x"}
+	for i, name := range LabelNames {
+		m[name] = string(rune('a' + i))
+	}
+	want := Labels{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+	if got := LabelsFrom(m); got != want {
+		t.Fatalf("LabelsFrom = %+v, want %+v", got, want)
 	}
 }

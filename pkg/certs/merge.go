@@ -10,7 +10,7 @@ import (
 // Observation is one deduplicated series as the query layer got it from
 // Prometheus.
 type Observation struct {
-	Labels  map[string]string
+	Labels  Labels
 	Version Version
 	// Present: the series exists at evaluation time and Seconds is the
 	// remaining lifetime then. Otherwise the series vanished within the

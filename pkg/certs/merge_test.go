@@ -11,12 +11,12 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 const day = 86400.0
 
-func lbl(kv ...string) map[string]string {
-	m := make(map[string]string, len(kv)/2)
+func lbl(kv ...string) Labels {
+	var l Labels
 	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
+		l.Set(kv[i], kv[i+1])
 	}
-	return m
+	return l
 }
 
 func present(v Version, days float64, kv ...string) Observation {
@@ -221,9 +221,9 @@ func TestMergeOddValues(t *testing.T) {
 
 func TestMergeDoesNotModifyInput(t *testing.T) {
 	obs := []Observation{present(V1, 1, "cluster", "c", "node", "1", "logical_name", "a")}
-	before := obs[0].Labels["cluster"]
+	before := obs[0]
 	Merge(obs, nil, DefaultThresholds(), testNow)
-	if len(obs[0].Labels) != 3 || obs[0].Labels["cluster"] != before {
+	if obs[0] != before {
 		t.Fatal("input modified")
 	}
 }

@@ -17,7 +17,7 @@ type Point struct {
 // carry no Source: no time series frame shows it, and not asking for it lets Prometheus merge
 // the versions (see promql.PresentSeries).
 type SeriesIn struct {
-	Labels map[string]string
+	Labels Labels
 	Points []Point
 }
 

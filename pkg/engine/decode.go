@@ -78,16 +78,14 @@ func DecodeRange(v model.Value) ([]certs.Series, error) {
 	return certs.MergeSeries(in, ine), nil
 }
 
-// labels copies the identity labels only: the promql package already dropped scrape labels,
-// and the rs_* bookkeeping labels must not reach naming.
-func labels(m model.Metric) map[string]string {
-	out := make(map[string]string, len(promql.IdentityLabels))
-	for _, name := range promql.IdentityLabels {
-		if v, ok := m[model.LabelName(name)]; ok && v != "" {
-			out[name] = string(v)
-		}
+// labels picks the naming labels out of a row: the promql package already dropped scrape
+// labels, and the rs_* bookkeeping labels and __name__ are not naming labels.
+func labels(m model.Metric) certs.Labels {
+	var l certs.Labels
+	for k, v := range m {
+		l.Set(string(k), string(v))
 	}
-	return out
+	return l
 }
 
 // epoch converts float seconds to a time at millisecond precision, the precision of
