@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,4 +156,82 @@ func fleetResult(n int) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// FuzzScanResult: with or without the shortcut, every body gives the same answer or fails.
+func FuzzScanResult(f *testing.F) {
+	for _, s := range []string{
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"a","cluster":"c.1"},"value":[1795782393.493,"31104000"]},{"metric":{},"value":[1,"NaN"]}]}}`,
+		`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"cluster":"c"},"values":[[1795782393,"-2664014.685"],[1795782403.5,"+Inf"]]}]},"warnings":["w"],"infos":["i"]}`,
+		`{"status":"success","data":{"resultType":"vector","result":[]}}`,
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"x\"y"},"value":[1,"1"]}]}}`,
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[-0.001,"1e3"]}],"stats":{"timings":{"evalTotalTime":0.1}}}}`,
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[01,"1"]}]}}`,
+		`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b"},"values":[]}]}}`,
+		"{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"c\":\"k\u00e4se\xff\xfe\"},\"value\":[1.5,\"2\"]}]}}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		want, werr := parse(body)
+		got, gerr := parseAnswer(body)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("body %s: parser error %v, with shortcut %v", body, werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		wj, _ := json.Marshal(want.value)
+		gj, _ := json.Marshal(got.value)
+		if string(wj) != string(gj) || !slices.Equal(want.warnings, got.warnings) || want.status != got.status || want.errorMsg != got.errorMsg {
+			t.Fatalf("body %s\nparser:   %s %q\nshortcut: %s %q", body, wj, want.warnings, gj, got.warnings)
+		}
+	})
+}
+
+// The shortcut's answer for a fleet-like body equals the general parser's.
+func TestScanResultMatchesParser(t *testing.T) {
+	for _, body := range []string{
+		`{"status":"success","data":{"resultType":"vector","result":` + fleetResult(300) + `}}`,
+		`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"cluster":"c"},"values":[[1795782393,"1"],[1795782403.25,"2"]]},{"metric":{"cluster":"d"},"values":[[1795782393.007,"-1"]]}]},"warnings":["w1","w2"]}`,
+	} {
+		v, _, ok := scanResult([]byte(body))
+		if !ok {
+			t.Fatalf("shortcut refused a compact answer: %.200s", body)
+		}
+		want, err := parse([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wj, _ := json.Marshal(want.value)
+		gj, _ := json.Marshal(v)
+		if string(wj) != string(gj) {
+			t.Fatalf("shortcut %s\nparser   %s", gj, wj)
+		}
+	}
+	// Escapes, whitespace and histograms are left to the general parser.
+	for _, body := range []string{
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"x\"y"},"value":[1,"1"]}]}}`,
+		`{"status":"success","data":{"resultType":"vector","result":[ {"metric":{},"value":[1,"1"]}]}}`,
+		`{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"histogram":[1,{"count":"1"}]}]}}`,
+	} {
+		if _, _, ok := scanResult([]byte(body)); ok {
+			t.Errorf("shortcut accepted %s", body)
+		}
+		if _, _, err := decodeResponse(&http.Response{StatusCode: 200}, []byte(body)); err != nil && !strings.Contains(body, "histogram") {
+			t.Errorf("general parser: %v", err)
+		}
+	}
+}
+
+// BenchmarkDecodeResponseGeneral is BenchmarkDecodeResponse without the shortcut.
+func BenchmarkDecodeResponseGeneral(b *testing.B) {
+	body := []byte(`{"status":"success","data":{"resultType":"vector","result":` + fleetResult(20000) + `}}`)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
