@@ -164,3 +164,35 @@ func FuzzMerge(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMergeWithSeen: merging the seen (missing) observations once and the present ones per
+// query gives exactly the rows of merging them all together, present first, as the engine
+// used to.
+func FuzzMergeWithSeen(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 1, 0, 0, 8, 0, 2, 0x10, 0x11, 0x18, 0xff, 0, 0x21, 0x12, 0x28, 0xfe, 0})
+	f.Add([]byte("some arbitrary bytes for observations!!"))
+	f.Add([]byte{0x30, 0, 0, 0, 1, 0x00, 0, 8, 0, 2, 0x20, 0, 0, 0, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var present, missing []Observation
+		for _, o := range decodeObservations(data) {
+			if o.Present {
+				present = append(present, o)
+			} else {
+				missing = append(missing, o)
+			}
+		}
+		ine := map[string]bool{"a": true}
+		want := Merge(append(slices.Clone(present), missing...), ine, DefaultThresholds(), testNow)
+		got := MergeWithSeen(present, NewSeen(missing), ine, DefaultThresholds(), testNow)
+		if !slices.EqualFunc(want, got, sameCert) {
+			t.Fatalf("rows differ\nall together: %+v\nwith seen:    %+v", want, got)
+		}
+	})
+}
+
+func sameCert(a, b Certificate) bool {
+	sameFloat := a.DaysRemaining == b.DaysRemaining || math.IsNaN(a.DaysRemaining) && math.IsNaN(b.DaysRemaining)
+	a.DaysRemaining, b.DaysRemaining = 0, 0
+	return sameFloat && a.ExpiresAt.Equal(b.ExpiresAt) && a.Identity == b.Identity && a.Category == b.Category &&
+		a.Status == b.Status && a.Source == b.Source && a.Path == b.Path && a.Present == b.Present
+}

@@ -13,20 +13,45 @@ import (
 
 // DecodeInstant turns the answers to promql.Present and promql.Lookback (nil when not asked)
 // into merged certificate rows: a certificate seen in the lookback window but not present is
-// missing.
+// missing. The engine does the same in two steps, DecodeSeen once per lookback answer and
+// MergeInstant per query.
 func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
+	seen, err := DecodeSeen(lookback)
+	if err != nil {
+		return nil, err
+	}
+	return MergeInstant(present, seen, at, th)
+}
+
+// DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate.
+func DecodeSeen(lookback model.Value) (*certs.Seen, error) {
+	if lookback == nil {
+		return nil, nil
+	}
+	lb, ok := lookback.(model.Vector)
+	if !ok {
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
+	}
+	obs := make([]certs.Observation, 0, len(lb))
+	for _, s := range lb {
+		val := float64(s.Value)
+		if string(s.Metric[promql.LabelState]) != promql.StateMissing || math.IsNaN(val) || math.IsInf(val, 0) {
+			continue
+		}
+		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric[promql.LabelVersion]), ExpiresAt: epoch(val)})
+	}
+	return certs.NewSeen(obs), nil
+}
+
+// MergeInstant turns the answer to promql.Present into rows merged with the certificates seen
+// in the lookback window (nil: none).
+func MergeInstant(present model.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	vec, ok := present.(model.Vector)
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(present))
 	}
-	var lb model.Vector
-	if lookback != nil {
-		if lb, ok = lookback.(model.Vector); !ok {
-			return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
-		}
-	}
 	ine := map[string]bool{}
-	obs := make([]certs.Observation, 0, len(vec)+len(lb))
+	obs := make([]certs.Observation, 0, len(vec))
 	for _, s := range vec {
 		name := string(s.Metric[model.MetricNameLabel])
 		if name == promql.MetricINE {
@@ -37,14 +62,7 @@ func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresho
 			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: float64(s.Value)})
 		}
 	}
-	for _, s := range lb {
-		val := float64(s.Value)
-		if string(s.Metric[promql.LabelState]) != promql.StateMissing || math.IsNaN(val) || math.IsInf(val, 0) {
-			continue
-		}
-		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric[promql.LabelVersion]), ExpiresAt: epoch(val)})
-	}
-	return certs.Merge(obs, ine, th, at), nil
+	return certs.MergeWithSeen(obs, seen, ine, th, at), nil
 }
 
 // DecodeRange turns the answer to a promql.PresentSeries range query into merged

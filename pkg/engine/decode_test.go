@@ -82,7 +82,33 @@ func TestDecodeRejectsWrongTypes(t *testing.T) {
 // v1 and v2 (20,000 deduplicated series) plus the lookback answer.
 func BenchmarkDecodeInstant10k(b *testing.B) {
 	at := time.Unix(1_800_000_000, 0)
-	var present, lookback model.Vector
+	present, lookback := answers10k(at)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMergeInstant10k is what each query pays for the same answers once the lookback
+// answer has been merged (the engine's seenMemo).
+func BenchmarkMergeInstant10k(b *testing.B) {
+	at := time.Unix(1_800_000_000, 0)
+	present, lookback := answers10k(at)
+	seen, err := DecodeSeen(lookback)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rows, err := MergeInstant(present, seen, at, certs.DefaultThresholds()); err != nil || len(rows) != 10000 {
+			b.Fatal(len(rows), err)
+		}
+	}
+}
+
+func answers10k(at time.Time) (present, lookback model.Vector) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
 		for _, v := range []string{"v1", "v2"} {
@@ -90,10 +116,32 @@ func BenchmarkDecodeInstant10k(b *testing.B) {
 			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
 		}
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds()); err != nil {
-			b.Fatal(err)
-		}
+	return present, lookback
+}
+
+// The engine merges a shared lookback answer once and reuses it while the answer is the same.
+func TestSeenMemoReusesMergedAnswer(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0)
+	a := model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
+	b := model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
+	var m seenMemo
+	s1, err := m.get(a)
+	if err != nil || s1.Len() != 1 {
+		t.Fatalf("%v %v", s1, err)
+	}
+	if s2, _ := m.get(a); s2 != s1 {
+		t.Error("the same answer was merged again")
+	}
+	if s3, _ := m.get(b); s3 == s1 {
+		t.Error("another answer got the first one's rows")
+	}
+	if s, err := m.get(model.Matrix{}); err == nil || s != nil {
+		t.Errorf("a matrix as lookback answer: %v, %v", s, err)
+	}
+	for range 2 * maxSeenAnswers {
+		m.get(model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", 1)})
+	}
+	if len(m.entries) > maxSeenAnswers {
+		t.Errorf("%d answers kept, at most %d", len(m.entries), maxSeenAnswers)
 	}
 }

@@ -27,6 +27,8 @@ type Engine struct {
 	// Lookback runs the missing-series query; nil means Prom. NewEngine shares its answer for
 	// a minute, since it reads the whole lookback window and changes slowly.
 	Lookback Prometheus
+
+	seen seenMemo // merged lookback answers
 }
 
 // LookbackRefresh is how often, at most, the missing-series answer is refreshed per
@@ -113,7 +115,12 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		lookback = nil
 		warnings = append(warnings, "missing certificates could not be determined: "+lookbackErr.Error())
 	}
-	rows, err := DecodeInstant(present, lookback, at, e.Settings.Thresholds)
+	seen, err := e.seen.get(lookback)
+	if err != nil {
+		seen = nil
+		warnings = append(warnings, "missing certificates could not be determined: "+err.Error())
+	}
+	rows, err := MergeInstant(present, seen, at, e.Settings.Thresholds)
 	if err != nil {
 		return nil, err
 	}

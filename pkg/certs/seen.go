@@ -1,0 +1,84 @@
+package certs
+
+import (
+	"slices"
+	"time"
+)
+
+// Seen is the certificates of a lookback answer (observations that are not Present), merged
+// once and reused by every query until the answer is refreshed: at fleet scale that answer
+// lists every certificate of the last hour, and merging it again for each of a dashboard's
+// panels was half the work of turning answers into rows.
+type Seen struct {
+	rows  []Certificate    // one per identity, as Merge makes a row that has no present observation
+	paths []string         // per row: the first observation (input order) that has a path, "" if none
+	index map[Identity]int // into rows
+}
+
+// NewSeen merges missing observations (Present must be false) per identity.
+func NewSeen(missing []Observation) *Seen {
+	s := &Seen{index: make(map[Identity]int, len(missing)/2+1)}
+	for i := range missing {
+		o := &missing[i]
+		id := identify(o.Labels)
+		j, ok := s.index[id]
+		if !ok {
+			j = len(s.rows)
+			s.index[id] = j
+			s.rows = append(s.rows, Certificate{})
+			s.paths = append(s.paths, "")
+		}
+		if s.paths[j] == "" && hasPath(o.Labels) {
+			s.paths[j] = filePath(o.Labels)
+		}
+	}
+	// Merge makes the rows (winner, Source, Path); their Category, Status and DaysRemaining
+	// depend on the query (the INE flags, now) and are set by MergeWithSeen.
+	for _, c := range Merge(missing, nil, Thresholds{}, time.Time{}) {
+		s.rows[s.index[c.Identity]] = c
+	}
+	return s
+}
+
+// Len is the number of certificates seen.
+func (s *Seen) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.rows)
+}
+
+// MergeWithSeen is Merge(present followed by the observations seen was made of): the same
+// rows, in the same order, with the seen part already merged. seen may be nil.
+func MergeWithSeen(present []Observation, seen *Seen, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
+	out := Merge(present, customerManagedINE, th, now)
+	if seen.Len() == 0 {
+		return out
+	}
+	covered := make([]bool, len(seen.rows))
+	for i := range out {
+		j, ok := seen.index[out[i].Identity]
+		if !ok {
+			continue
+		}
+		covered[j] = true
+		// A present row without a path takes the first seen one, as Merge would.
+		if out[i].Path == "" {
+			out[i].Path = seen.paths[j]
+		}
+	}
+	n := len(out)
+	for j, c := range seen.rows {
+		if covered[j] {
+			continue
+		}
+		c.Category = Classify(c.Certificate, customerManagedINE[c.Cluster])
+		c.DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+		c.Status = StatusMissing
+		out = append(out, c)
+	}
+	if len(out) > n {
+		slices.SortFunc(out, compareCert)
+	}
+	return out
+}
