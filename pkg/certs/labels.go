@@ -17,7 +17,9 @@ type Labels struct {
 	Filepath    string // 7.18: the directory; 7.8: the full file path
 }
 
-// Prometheus label names of the Labels fields, in field order.
+// LabelNames are the Prometheus label names of the Labels fields, in field order. The
+// plugin's PromQL groups by them (promql.IdentityLabels), so whatever naming reads survives
+// Prometheus-side deduplication.
 var LabelNames = [...]string{"cluster", "node", "instance", "logical_name", "cert_type", "path", "locator", "filename", "filepath"}
 
 // Set sets the field that Prometheus label name maps to; other names are ignored.

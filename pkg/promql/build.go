@@ -30,8 +30,21 @@ const StateMissing = "missing"
 
 // IdentityLabels are every label any known schema uses to name a certificate, its node and
 // its cluster. Grouping by all of them (absent labels group as empty) keeps every schema's
-// certificates apart while dropping scrape-target labels.
-var IdentityLabels = []string{"cluster", "node", "logical_name", "cert_type", "path", "locator", "filename", "filepath"}
+// certificates apart while dropping scrape-target labels. They are the labels package certs
+// reads (certs.LabelNames), so the two cannot drift apart, except the scrape instance: it is
+// what grouping deduplicates away, and where a schema has no node label the node-less branch
+// copies it into node first.
+var IdentityLabels = identityLabels()
+
+func identityLabels() []string {
+	var out []string
+	for _, name := range certs.LabelNames {
+		if name != "instance" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 // Selection is what a query reads.
 type Selection struct {
