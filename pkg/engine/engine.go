@@ -125,7 +125,12 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		return nil, err
 	}
 	rows = filter(rows, r.Filter, r.Statuses)
-	return &Snapshot{At: at, Certificates: certs.Group(rows, r.GroupBy), Warnings: warnings}, nil
+	if r.GroupBy == certs.GroupByCertificate || r.GroupBy == certs.GroupByCluster {
+		// Merge's rows are already one per cluster+node+certificate, in row order: grouping
+		// them by node would only copy and sort them again.
+		rows = certs.Group(rows, r.GroupBy)
+	}
+	return &Snapshot{At: at, Certificates: rows, Warnings: warnings}, nil
 }
 
 func (e *Engine) lookback() Prometheus {
