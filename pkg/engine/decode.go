@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/prometheus/common/model"
 
 	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
 )
 
@@ -15,7 +15,7 @@ import (
 // into merged certificate rows: a certificate seen in the lookback window but not present is
 // missing. The engine does the same in two steps, DecodeSeen once per lookback answer and
 // MergeInstant per query.
-func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
+func DecodeInstant(present, lookback prom.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	seen, err := DecodeSeen(lookback)
 	if err != nil {
 		return nil, err
@@ -24,42 +24,41 @@ func DecodeInstant(present, lookback model.Value, at time.Time, th certs.Thresho
 }
 
 // DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate.
-func DecodeSeen(lookback model.Value) (*certs.Seen, error) {
+func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	if lookback == nil {
 		return nil, nil
 	}
-	lb, ok := lookback.(model.Vector)
+	lb, ok := lookback.(prom.Vector)
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
 	}
 	obs := make([]certs.Observation, 0, len(lb))
 	for _, s := range lb {
-		val := float64(s.Value)
-		if string(s.Metric[promql.LabelState]) != promql.StateMissing || math.IsNaN(val) || math.IsInf(val, 0) {
+		if s.Metric.Get(promql.LabelState) != promql.StateMissing || math.IsNaN(s.V) || math.IsInf(s.V, 0) {
 			continue
 		}
-		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric[promql.LabelVersion]), ExpiresAt: epoch(val)})
+		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric.Get(promql.LabelVersion)), ExpiresAt: epoch(s.V)})
 	}
 	return certs.NewSeen(obs), nil
 }
 
 // MergeInstant turns the answer to promql.Present into rows merged with the certificates seen
 // in the lookback window (nil: none).
-func MergeInstant(present model.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
-	vec, ok := present.(model.Vector)
+func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
+	vec, ok := present.(prom.Vector)
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(present))
 	}
 	ine := map[string]bool{}
 	obs := make([]certs.Observation, 0, len(vec))
 	for _, s := range vec {
-		name := string(s.Metric[model.MetricNameLabel])
+		name := s.Metric.Get(metricName)
 		if name == promql.MetricINE {
-			ine[string(s.Metric["cluster"])] = s.Value == 1
+			ine[s.Metric.Get("cluster")] = s.V == 1
 			continue
 		}
 		if v := promql.VersionOf(name); v != "" {
-			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: float64(s.Value)})
+			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: s.V})
 		}
 	}
 	return certs.MergeWithSeen(obs, seen, ine, th, at), nil
@@ -68,40 +67,43 @@ func MergeInstant(present model.Value, seen *certs.Seen, at time.Time, th certs.
 // DecodeRange turns the answer to a promql.PresentSeries range query into merged
 // per-identity series. Rows without a metric name are certificates that Prometheus already
 // merged across versions.
-func DecodeRange(v model.Value) ([]certs.Series, error) {
-	mat, ok := v.(model.Matrix)
+func DecodeRange(v prom.Value) ([]certs.Series, error) {
+	mat, ok := v.(prom.Matrix)
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where a range matrix was expected", typeName(v))
 	}
 	ine := map[string]bool{}
 	in := make([]certs.SeriesIn, 0, len(mat))
 	for _, s := range mat {
-		name := string(s.Metric[model.MetricNameLabel])
+		name := s.Metric.Get(metricName)
 		if name == promql.MetricINE {
-			if n := len(s.Values); n > 0 {
+			if n := len(s.Points); n > 0 {
 				// The flag as of the end of the range decides the category.
-				ine[string(s.Metric["cluster"])] = s.Values[n-1].Value == 1
+				ine[s.Metric.Get("cluster")] = s.Points[n-1].V == 1
 			}
 			continue
 		}
 		if name != "" && promql.VersionOf(name) == "" {
 			continue
 		}
-		pts := make([]certs.Point, len(s.Values))
-		for i, p := range s.Values {
-			pts[i] = certs.Point{T: p.Timestamp.Time(), Seconds: float64(p.Value)}
+		pts := make([]certs.Point, len(s.Points))
+		for i, p := range s.Points {
+			pts[i] = certs.Point{T: time.UnixMilli(p.T), Seconds: p.V}
 		}
 		in = append(in, certs.SeriesIn{Labels: labels(s.Metric), Points: pts})
 	}
 	return certs.MergeSeries(in, ine), nil
 }
 
+// metricName is the label holding a series' metric name.
+const metricName = "__name__"
+
 // labels picks the naming labels out of a row: the promql package already dropped scrape
 // labels, and the rs_* bookkeeping labels and __name__ are not naming labels.
-func labels(m model.Metric) certs.Labels {
+func labels(m prom.Labels) certs.Labels {
 	var l certs.Labels
-	for k, v := range m {
-		l.Set(string(k), string(v))
+	for _, kv := range m {
+		l.Set(kv.Name, kv.Value)
 	}
 	return l
 }
@@ -112,9 +114,9 @@ func epoch(sec float64) time.Time {
 	return time.UnixMilli(int64(math.Round(sec * 1000))).UTC()
 }
 
-func typeName(v model.Value) string {
+func typeName(v prom.Value) string {
 	if v == nil {
 		return "empty answer"
 	}
-	return v.Type().String()
+	return v.Type()
 }

@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/model"
-
 	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
 )
 
@@ -15,31 +14,37 @@ const statePresent = "present"
 
 // sample is a row of the present answer (metric name tells the version) or, with state
 // missing, of the lookback answer (rs_state and rs_version labels).
-func sample(state, version, cluster, node, cert string, v float64) *model.Sample {
-	m := model.Metric{
-		"cluster": model.LabelValue(cluster), "node": model.LabelValue(node), "logical_name": model.LabelValue(cert),
-		"path": model.LabelValue("/etc/opt/redislabs/" + cert + "_cert.pem"),
-	}
+func sample(state, version, cluster, node, cert string, v float64) prom.Sample {
+	m := pairs("cluster", cluster, "node", node, "logical_name", cert, "path", "/etc/opt/redislabs/"+cert+"_cert.pem")
 	if state == promql.StateMissing {
-		m[promql.LabelState], m[promql.LabelVersion] = promql.StateMissing, model.LabelValue(version)
+		m = append(m, prom.Label{Name: promql.LabelState, Value: promql.StateMissing}, prom.Label{Name: promql.LabelVersion, Value: version})
 	} else if version == "v1" {
-		m[model.MetricNameLabel] = promql.MetricV1
+		m = append(m, prom.Label{Name: metricName, Value: promql.MetricV1})
 	} else {
-		m[model.MetricNameLabel] = promql.MetricV2
+		m = append(m, prom.Label{Name: metricName, Value: promql.MetricV2})
 	}
-	return &model.Sample{Metric: m, Value: model.SampleValue(v)}
+	return prom.Sample{Metric: m, V: v}
+}
+
+// pairs makes labels from name, value, name, value...
+func pairs(kv ...string) prom.Labels {
+	var ls prom.Labels
+	for i := 0; i+1 < len(kv); i += 2 {
+		ls = append(ls, prom.Label{Name: kv[i], Value: kv[i+1]})
+	}
+	return ls
 }
 
 func TestDecodeInstant(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0).UTC()
-	present := model.Vector{
+	present := prom.Vector{
 		sample(statePresent, "v1", "c1", "1", "api", 86400),
 		sample(statePresent, "v2", "c1", "1", "api", 2*86400), // v1 is sooner: v1 wins, source v1+v2
 		sample(statePresent, "v2", "c1", "1", "ccs_internode_encryption", 10*86400),
-		{Metric: model.Metric{model.MetricNameLabel: promql.MetricINE, "cluster": "c1"}, Value: 1},
-		{Metric: model.Metric{model.MetricNameLabel: "unrelated_metric", "cluster": "c1", "logical_name": "x"}, Value: 1},
+		{Metric: pairs(metricName, promql.MetricINE, "cluster", "c1"), V: 1},
+		{Metric: pairs(metricName, "unrelated_metric", "cluster", "c1", "logical_name", "x"), V: 1},
 	}
-	lookback := model.Vector{
+	lookback := prom.Vector{
 		sample(promql.StateMissing, "v1", "c1", "1", "api", float64(at.Unix())+86400), // present: ignored
 		sample(promql.StateMissing, "v1", "c1", "2", "proxy", float64(at.Unix())-3*86400),
 	}
@@ -70,10 +75,10 @@ func TestDecodeInstant(t *testing.T) {
 }
 
 func TestDecodeRejectsWrongTypes(t *testing.T) {
-	if _, err := DecodeInstant(model.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
+	if _, err := DecodeInstant(prom.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
 		t.Error("a matrix for an instant query must fail")
 	}
-	if _, err := DecodeRange(model.Vector{}); err == nil {
+	if _, err := DecodeRange(prom.Vector{}); err == nil {
 		t.Error("a vector for a range query must fail")
 	}
 }
@@ -108,7 +113,7 @@ func BenchmarkMergeInstant10k(b *testing.B) {
 	}
 }
 
-func answers10k(at time.Time) (present, lookback model.Vector) {
+func answers10k(at time.Time) (present, lookback prom.Vector) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
 		for _, v := range []string{"v1", "v2"} {
@@ -122,8 +127,8 @@ func answers10k(at time.Time) (present, lookback model.Vector) {
 // The engine merges a shared lookback answer once and reuses it while the answer is the same.
 func TestSeenMemoReusesMergedAnswer(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0)
-	a := model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
-	b := model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
+	a := prom.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
+	b := prom.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", float64(at.Unix()))}
 	var m seenMemo
 	s1, err := m.get(a)
 	if err != nil || s1.Len() != 1 {
@@ -135,11 +140,11 @@ func TestSeenMemoReusesMergedAnswer(t *testing.T) {
 	if s3, _ := m.get(b); s3 == s1 {
 		t.Error("another answer got the first one's rows")
 	}
-	if s, err := m.get(model.Matrix{}); err == nil || s != nil {
+	if s, err := m.get(prom.Matrix{}); err == nil || s != nil {
 		t.Errorf("a matrix as lookback answer: %v, %v", s, err)
 	}
 	for range 2 * maxSeenAnswers {
-		m.get(model.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", 1)})
+		m.get(prom.Vector{sample(promql.StateMissing, "v1", "c", "1", "api", 1)})
 	}
 	if len(m.entries) > maxSeenAnswers {
 		t.Errorf("%d answers kept, at most %d", len(m.entries), maxSeenAnswers)

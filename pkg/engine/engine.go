@@ -7,17 +7,17 @@ import (
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/seed/rscerts/pkg/certs"
 	"github.com/seed/rscerts/pkg/models"
+	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
 )
 
 // Prometheus is the part of the Prometheus client the engine uses.
 type Prometheus interface {
-	Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error)
-	QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error)
+	Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error)
+	QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error)
 }
 
 // Engine answers certificate questions for one datasource instance.
@@ -90,7 +90,7 @@ type Snapshot struct {
 // soonest first. The present certificates and the lookback window are asked for at once; a
 // failing lookback only loses the missing rows, with a warning, never the present ones.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	var lookback model.Value
+	var lookback prom.Value
 	var lookbackWarnings []string
 	var lookbackErr error
 	var wg sync.WaitGroup

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
+
+	"github.com/seed/rscerts/pkg/prom"
 )
 
 // Shared puts one datasource instance's identical Prometheus requests on one round trip: a
@@ -28,7 +29,7 @@ type Shared struct {
 
 type sharedEntry struct {
 	done     chan struct{}
-	v        model.Value
+	v        prom.Value
 	warnings []string
 	err      error
 	expires  time.Time
@@ -51,19 +52,19 @@ func NewShared(next Prometheus, ttl time.Duration) *Shared {
 }
 
 // Query shares instant queries with the same expression and evaluation time (ms).
-func (s *Shared) Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error) {
+func (s *Shared) Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error) {
 	key := "i|" + strconv.FormatInt(ts.UnixMilli(), 10) + "|" + expr
-	return s.do(ctx, key, func(ctx context.Context) (model.Value, []string, error) { return s.next.Query(ctx, expr, ts) })
+	return s.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) { return s.next.Query(ctx, expr, ts) })
 }
 
 // QueryRange shares range queries with the same expression, range and step.
-func (s *Shared) QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error) {
+func (s *Shared) QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error) {
 	key := "r|" + strconv.FormatInt(r.Start.UnixMilli(), 10) + "|" + strconv.FormatInt(r.End.UnixMilli(), 10) + "|" +
 		strconv.FormatInt(int64(r.Step/time.Millisecond), 10) + "|" + expr
-	return s.do(ctx, key, func(ctx context.Context) (model.Value, []string, error) { return s.next.QueryRange(ctx, expr, r) })
+	return s.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) { return s.next.QueryRange(ctx, expr, r) })
 }
 
-func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context) (model.Value, []string, error)) (model.Value, []string, error) {
+func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context) (prom.Value, []string, error)) (prom.Value, []string, error) {
 	s.mu.Lock()
 	if e, ok := s.entries[key]; ok {
 		select {
@@ -86,7 +87,7 @@ func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context)
 
 	go func() {
 		defer cancel()
-		var v model.Value
+		var v prom.Value
 		var w []string
 		var err error
 		func() {
@@ -108,7 +109,7 @@ func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context)
 	return s.wait(ctx, e)
 }
 
-func (s *Shared) wait(ctx context.Context, e *sharedEntry) (model.Value, []string, error) {
+func (s *Shared) wait(ctx context.Context, e *sharedEntry) (prom.Value, []string, error) {
 	select {
 	case <-e.done:
 		return e.v, e.warnings, e.err

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
+
+	"github.com/seed/rscerts/pkg/prom"
 )
 
 // countingProm counts calls; gate (when set) holds every call until closed.
@@ -19,7 +20,7 @@ type countingProm struct {
 	err   error
 }
 
-func (c *countingProm) Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error) {
+func (c *countingProm) Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error) {
 	c.calls.Add(1)
 	if c.gate != nil {
 		select {
@@ -31,10 +32,10 @@ func (c *countingProm) Query(ctx context.Context, expr string, ts time.Time) (mo
 	if c.err != nil {
 		return nil, nil, c.err
 	}
-	return model.Vector{&model.Sample{Value: 1}}, []string{"w"}, nil
+	return prom.Vector{{V: 1}}, []string{"w"}, nil
 }
 
-func (c *countingProm) QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error) {
+func (c *countingProm) QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error) {
 	return c.Query(ctx, expr, r.End)
 }
 
@@ -48,7 +49,7 @@ func TestSharedSingleflight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			v, w, err := s.Query(context.Background(), "up", ts)
-			if err != nil || len(v.(model.Vector)) != 1 || len(w) != 1 {
+			if err != nil || len(v.(prom.Vector)) != 1 || len(w) != 1 {
 				t.Errorf("got %v %v %v", v, w, err)
 			}
 		}()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +13,10 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/models"
+	"github.com/seed/rscerts/pkg/prom"
 )
 
 // Golden frames: every query type and groupBy, built from answers a real Prometheus gave to
@@ -48,27 +47,20 @@ type recording struct {
 // still filters and groups in Go, which is what the golden frames pin.
 type replay struct{ instant, lookback, rng recording }
 
-func (r replay) Query(_ context.Context, expr string, _ time.Time) (model.Value, []string, error) {
+func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, []string, error) {
 	if strings.Contains(expr, "last_over_time") {
 		return decodeRecording(r.lookback)
 	}
 	return decodeRecording(r.instant)
 }
 
-func (r replay) QueryRange(context.Context, string, v1.Range) (model.Value, []string, error) {
+func (r replay) QueryRange(context.Context, string, v1.Range) (prom.Value, []string, error) {
 	return decodeRecording(r.rng)
 }
 
-func decodeRecording(rec recording) (model.Value, []string, error) {
-	switch rec.ResultType {
-	case "vector":
-		var v model.Vector
-		return v, nil, json.Unmarshal(rec.Result, &v)
-	case "matrix":
-		var m model.Matrix
-		return m, nil, json.Unmarshal(rec.Result, &m)
-	}
-	return nil, nil, fmt.Errorf("unknown result type %q", rec.ResultType)
+func decodeRecording(rec recording) (prom.Value, []string, error) {
+	v, err := prom.ParseResult(rec.ResultType, rec.Result)
+	return v, nil, err
 }
 
 func loadRecording(t *testing.T, name string) recording {
@@ -153,8 +145,8 @@ func record(t *testing.T) {
 	at := time.Now().Truncate(time.Second)
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, ds.settings)
 	client := ds.client
-	save := func(name string, rec recording, v model.Value) {
-		rec.ResultType = v.Type().String()
+	save := func(name string, rec recording, v prom.Value) {
+		rec.ResultType = v.Type()
 		rec.Result, _ = json.Marshal(v)
 		b, _ := json.MarshalIndent(rec, "", "  ")
 		if err := os.MkdirAll(recordingDir, 0o755); err != nil {

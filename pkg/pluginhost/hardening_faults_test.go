@@ -15,10 +15,10 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/prometheus/common/model"
 	"go.uber.org/goleak"
 
 	"github.com/seed/rscerts/pkg/engine"
+	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
 )
 
@@ -340,7 +340,7 @@ func hasNotice(notices []data.Notice, text string) bool {
 // panicOn is a Prometheus client that panics for the marked query: a bug inside the plugin.
 type panicOn struct{ engine.Prometheus }
 
-func (p panicOn) Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error) {
+func (p panicOn) Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error) {
 	if strings.Contains(expr, promql.Quote(faultCluster)) {
 		var m map[string]int
 		m["boom"]++ // assignment to entry in nil map

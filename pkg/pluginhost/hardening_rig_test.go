@@ -12,12 +12,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/prometheus/common/model"
 
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/internal/demorig"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 	"github.com/seed/rscerts/pkg/models"
+	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
@@ -135,8 +135,8 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 					if err != nil {
 						t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
 					}
-					for _, s := range val.(model.Vector) {
-						if c := string(s.Metric["cluster"]); !slices.Contains(filter, c) {
+					for _, s := range val.(prom.Vector) {
+						if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
 							t.Fatalf("clusters=%q (%s): PromQL selected cluster %q: %v", filter, mv, c, s.Metric)
 						}
 					}
@@ -145,8 +145,8 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 					if err != nil {
 						t.Fatalf("clusters=%q: range: %v", filter, err)
 					}
-					for _, s := range mat.(model.Matrix) {
-						if c := string(s.Metric["cluster"]); !slices.Contains(filter, c) {
+					for _, s := range mat.(prom.Matrix) {
+						if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
 							t.Fatalf("clusters=%q (%s): range PromQL selected cluster %q", filter, mv, c)
 						}
 					}

@@ -16,13 +16,12 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 )
 
 // Client is one datasource instance's Prometheus connection.
 type Client struct {
 	api       v1.API
-	raw       api.Client // queries go through it and decodeResponse
+	raw       api.Client // builds query URLs; answers are read by do and decodeResponse
 	http      *http.Client
 	transport *http.Transport // nil if the SDK did not build one
 	url       string          // for messages: any password in the URL is redacted
@@ -102,12 +101,12 @@ func (c *Client) Close() {
 }
 
 // Query runs an instant query at ts.
-func (c *Client) Query(ctx context.Context, expr string, ts time.Time) (model.Value, []string, error) {
+func (c *Client) Query(ctx context.Context, expr string, ts time.Time) (Value, []string, error) {
 	return c.query(ctx, "/api/v1/query", url.Values{"query": {expr}, "time": {formatTime(ts)}})
 }
 
 // QueryRange runs a range query.
-func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (model.Value, []string, error) {
+func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (Value, []string, error) {
 	return c.query(ctx, "/api/v1/query_range", url.Values{
 		"query": {expr}, "start": {formatTime(r.Start)}, "end": {formatTime(r.End)},
 		"step": {strconv.FormatFloat(r.Step.Seconds(), 'f', -1, 64)},
@@ -116,7 +115,7 @@ func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (model
 
 // query POSTs the form (long PromQL never hits URL length limits) and falls back to GET for
 // servers that refuse POST, as client_golang's API does.
-func (c *Client) query(ctx context.Context, path string, form url.Values) (model.Value, []string, error) {
+func (c *Client) query(ctx context.Context, path string, form url.Values) (Value, []string, error) {
 	ctx, code := withStatus(ctx)
 	u := c.raw.URL(path, nil)
 	encoded := form.Encode()
@@ -125,17 +124,19 @@ func (c *Client) query(ctx context.Context, path string, form url.Values) (model
 		return nil, nil, c.fail(err, 0)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body, err := c.raw.Do(ctx, req)
+	resp, body, release, err := do(ctx, c.http, req)
 	if err == nil && (resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode == http.StatusNotImplemented) {
+		release()
 		u.RawQuery = encoded
 		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil); err == nil {
-			resp, body, err = c.raw.Do(ctx, req)
+			resp, body, release, err = do(ctx, c.http, req)
 		}
 	}
 	if err != nil {
 		return nil, nil, c.fail(err, code.get())
 	}
 	v, warnings, err := decodeResponse(resp, body)
+	release() // nothing decoded refers to the body
 	if err != nil {
 		return nil, nil, c.fail(err, code.get())
 	}

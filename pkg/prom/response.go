@@ -2,20 +2,18 @@ package prom
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 
 	jsoniter "github.com/json-iterator/go"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 )
 
 // decodeResponse reads a Prometheus query API answer. client_golang's own decoding
 // (encoding/json over model.Sample, twice) was 80% of the plugin's CPU at fleet scale; this
 // one streams the body once, and interns label names and values, which repeat across rows.
 // Errors follow client_golang's api client, so classification is the same.
-func decodeResponse(resp *http.Response, body []byte) (model.Value, []string, error) {
+func decodeResponse(resp *http.Response, body []byte) (Value, []string, error) {
 	code := resp.StatusCode
 	// Prometheus answers query errors with 400 or 422 and a JSON body; any other non-2xx
 	// (a proxy's 502, a 503 while shutting down) may carry anything.
@@ -49,7 +47,7 @@ func decodeResponse(resp *http.Response, body []byte) (model.Value, []string, er
 type answer struct {
 	status, errorType, errorMsg string
 	warnings                    []string
-	value                       model.Value
+	value                       Value
 }
 
 var jsonAPI = jsoniter.ConfigCompatibleWithStandardLibrary
@@ -125,19 +123,20 @@ func parse(body []byte) (*answer, error) {
 	return a, nil
 }
 
-func readResult(it *jsoniter.Iterator, resultType string) model.Value {
+func readResult(it *jsoniter.Iterator, resultType string) Value {
 	in := interner{}
+	var labels slab[Label]
 	switch resultType {
 	case "vector":
-		vec := model.Vector{}
+		vec := Vector{}
 		for it.ReadArray() {
-			s := &model.Sample{}
+			var s Sample
 			for f := it.ReadObject(); f != ""; f = it.ReadObject() {
 				switch f {
 				case "metric":
-					s.Metric = readMetric(it, in)
+					s.Metric = readMetric(it, in, &labels)
 				case "value":
-					s.Timestamp, s.Value = readPair(it)
+					s.T, s.V = readPair(it)
 				default: // native histograms: not used by certificate metrics
 					it.Skip()
 				}
@@ -146,18 +145,21 @@ func readResult(it *jsoniter.Iterator, resultType string) model.Value {
 		}
 		return vec
 	case "matrix":
-		mat := model.Matrix{}
+		mat := Matrix{}
+		var points slab[Point]
 		for it.ReadArray() {
-			s := &model.SampleStream{}
+			var s Series
 			for f := it.ReadObject(); f != ""; f = it.ReadObject() {
 				switch f {
 				case "metric":
-					s.Metric = readMetric(it, in)
+					s.Metric = readMetric(it, in, &labels)
 				case "values":
+					points.begin()
 					for it.ReadArray() {
 						t, v := readPair(it)
-						s.Values = append(s.Values, model.SamplePair{Timestamp: t, Value: v})
+						points.add(Point{T: t, V: v})
 					}
+					s.Points = points.end()
 				default:
 					it.Skip()
 				}
@@ -170,30 +172,30 @@ func readResult(it *jsoniter.Iterator, resultType string) model.Value {
 	return nil
 }
 
-func readMetric(it *jsoniter.Iterator, in interner) model.Metric {
-	m := model.Metric{}
+func readMetric(it *jsoniter.Iterator, in interner, labels *slab[Label]) Labels {
+	labels.begin()
 	for k := it.ReadObject(); k != ""; k = it.ReadObject() {
-		m[model.LabelName(in.get(k))] = model.LabelValue(in.get(it.ReadString()))
+		labels.add(Label{Name: in.get(k), Value: in.get(it.ReadString())})
 	}
-	return m
+	return labels.end()
 }
 
 // readPair reads [1435781451.781, "1"]: seconds as a number, the value as a string.
-func readPair(it *jsoniter.Iterator) (model.Time, model.SampleValue) {
-	var t model.Time
-	var v model.SampleValue
+func readPair(it *jsoniter.Iterator) (int64, float64) {
+	var t int64
+	var v float64
 	i := 0
 	for it.ReadArray() {
 		switch i {
 		case 0:
-			t = model.Time(math.Round(it.ReadFloat64() * 1000))
+			t = millis(it.ReadFloat64())
 		case 1:
 			s := it.ReadString()
 			f, err := strconv.ParseFloat(s, 64)
 			if err != nil {
 				it.ReportError("value", "invalid sample value "+strconv.Quote(s))
 			}
-			v = model.SampleValue(f)
+			v = f
 		default:
 			it.Skip()
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"unsafe"
-
-	"github.com/prometheus/common/model"
 )
 
 // Prometheus writes every answer the same compact way, fields in this order.
@@ -23,7 +21,7 @@ var (
 // It returns the value and the envelope with the array emptied (`"result":[]`), which the
 // general parser then reads for status and warnings. ok is false for anything else, and the
 // caller parses the whole body the general way: this is only ever a shortcut.
-func scanResult(body []byte) (v model.Value, envelope []byte, ok bool) {
+func scanResult(body []byte) (v Value, envelope []byte, ok bool) {
 	var matrix bool
 	switch {
 	case bytes.HasPrefix(body, vectorPrefix):
@@ -48,9 +46,11 @@ func scanResult(body []byte) (v model.Value, envelope []byte, ok bool) {
 }
 
 type scanner struct {
-	b   []byte
-	pos int
-	in  interner
+	b      []byte
+	pos    int
+	in     interner
+	labels slab[Label]
+	prev   Labels // the previous row's labels: rows repeat names, and often values, in place
 }
 
 // lit consumes the literal l if it comes next.
@@ -80,69 +80,65 @@ func (s *scanner) array(elem func() bool) bool {
 	}
 }
 
-func (s *scanner) vector() (model.Vector, bool) {
-	vec := model.Vector{}
-	var slab []model.Sample // samples allocated in blocks, not one by one
+func (s *scanner) vector() (Vector, bool) {
+	vec := Vector{}
 	ok := s.array(func() bool {
-		if len(slab) == cap(slab) {
-			slab = make([]model.Sample, 0, 256)
-		}
-		slab = slab[:len(slab)+1]
-		smp := &slab[len(slab)-1]
-		var ok bool
 		if !s.lit(`{"metric":`) {
 			return false
 		}
-		if smp.Metric, ok = s.metric(); !ok || !s.lit(`,"value":[`) {
+		m, ok := s.metric()
+		if !ok || !s.lit(`,"value":[`) {
 			return false
 		}
-		if smp.Timestamp, smp.Value, ok = s.pair(); !ok || !s.lit("}") {
+		t, v, ok := s.pair()
+		if !ok || !s.lit("}") {
 			return false
 		}
-		vec = append(vec, smp)
+		vec = append(vec, Sample{Metric: m, T: t, V: v})
 		return true
 	})
 	return vec, ok
 }
 
-func (s *scanner) matrix() (model.Matrix, bool) {
-	mat := model.Matrix{}
+func (s *scanner) matrix() (Matrix, bool) {
+	mat := Matrix{}
+	var points slab[Point]
 	ok := s.array(func() bool {
-		ss := &model.SampleStream{}
-		var ok bool
 		if !s.lit(`{"metric":`) {
 			return false
 		}
-		if ss.Metric, ok = s.metric(); !ok || !s.lit(`,"values":[`) {
+		m, ok := s.metric()
+		if !ok || !s.lit(`,"values":[`) {
 			return false
 		}
+		points.begin()
 		ok = s.array(func() bool {
 			if !s.lit("[") {
 				return false
 			}
 			t, v, ok := s.pair()
-			ss.Values = append(ss.Values, model.SamplePair{Timestamp: t, Value: v})
+			points.add(Point{T: t, V: v})
 			return ok
 		})
 		if !ok || !s.lit("}") {
 			return false
 		}
-		mat = append(mat, ss)
+		mat = append(mat, Series{Metric: m, Points: points.end()})
 		return true
 	})
 	return mat, ok
 }
 
 // metric scans {"name":"value",...}.
-func (s *scanner) metric() (model.Metric, bool) {
+func (s *scanner) metric() (Labels, bool) {
 	if !s.lit("{") {
 		return nil, false
 	}
-	m := model.Metric{}
+	s.labels.begin()
 	if s.lit("}") {
-		return m, true
+		return s.labels.end(), true
 	}
-	for {
+	for k := 0; ; k++ {
 		name, ok := s.str()
 		if !ok || len(name) == 0 || !s.lit(":") { // no label has an empty name
 			return nil, false
@@ -151,9 +147,23 @@ func (s *scanner) metric() (model.Metric, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[model.LabelName(s.in.getBytes(name))] = model.LabelValue(s.in.getBytes(value))
+		// Every row names the same labels, and neighbours often share values (cluster,
+		// node): the previous row's string at the same place spares a lookup.
+		var l Label
+		if k < len(s.prev) && s.prev[k].Name == string(name) {
+			l.Name = s.prev[k].Name
+		} else {
+			l.Name = s.in.getBytes(name)
+		}
+		if k < len(s.prev) && s.prev[k].Value == string(value) {
+			l.Value = s.prev[k].Value
+		} else {
+			l.Value = s.in.getBytes(value)
+		}
+		s.labels.add(l)
 		if s.lit("}") {
-			return m, true
+			s.prev = s.labels.end()
+			return s.prev, true
 		}
 		if !s.lit(",") {
 			return nil, false
@@ -166,23 +176,30 @@ func (s *scanner) str() ([]byte, bool) {
 	if !s.lit(`"`) {
 		return nil, false
 	}
-	end := bytes.IndexByte(s.b[s.pos:], '"')
-	if end < 0 {
-		return nil, false
-	}
-	str := s.b[s.pos : s.pos+end]
-	for _, c := range str {
-		if c == '\\' || c < 0x20 { // an escape, or a control character JSON forbids
-			return nil, false
+	b := s.b[s.pos:]
+	for i, c := range b {
+		if !plain[c] {
+			if c != '"' { // an escape, or a control character JSON forbids
+				return nil, false
+			}
+			s.pos += i + 1
+			return b[:i], true
 		}
 	}
-	s.pos += end + 1
-	return str, true
+	return nil, false
 }
+
+// plain marks the bytes a string can hold as they are: not '"', '\\' or a control character.
+var plain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // pair scans `<seconds>,"<value>"]` (the '[' already consumed): seconds with up to three
 // decimals, as Prometheus writes them, converted to milliseconds exactly.
-func (s *scanner) pair() (model.Time, model.SampleValue, bool) {
+func (s *scanner) pair() (int64, float64, bool) {
 	t, ok := s.timestamp()
 	if !ok || !s.lit(",") {
 		return 0, 0, false
@@ -196,12 +213,12 @@ func (s *scanner) pair() (model.Time, model.SampleValue, bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	return t, model.SampleValue(f), true
+	return t, f, true
 }
 
 // timestamp reads -?digits(.d{1,3})? as milliseconds. Other forms (exponents, more
 // decimals, absurd magnitudes) are left to the general parser.
-func (s *scanner) timestamp() (model.Time, bool) {
+func (s *scanner) timestamp() (int64, bool) {
 	neg := s.lit("-")
 	var ms int64
 	digits := 0
@@ -230,5 +247,5 @@ func (s *scanner) timestamp() (model.Time, bool) {
 	if neg {
 		ms = -ms
 	}
-	return model.Time(ms), true
+	return ms, true
 }
