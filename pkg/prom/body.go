@@ -4,17 +4,42 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"sync"
 )
 
 // bodies recycles answer buffers. A fleet's answer is megabytes of JSON; reading each into
 // a fresh, doubling buffer cost more (allocating, faulting in and collecting the memory)
 // than decompressing it. Decoding copies out everything it keeps (label strings are
 // interned copies), so a buffer is free again once the answer is decoded.
-var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+//
+// A small free list rather than a sync.Pool: a fleet-sized query allocates enough to run the
+// garbage collector, which empties a sync.Pool, so the buffers were rarely there when the
+// next query came. It holds at most maxPooledBodies buffers of up to maxPooledBody bytes.
+var bodies = make(chan *bytes.Buffer, maxPooledBodies)
 
-// maxPooledBody is the largest buffer kept for reuse: a rare huge answer is not held on to.
-const maxPooledBody = 32 << 20
+const (
+	maxPooledBodies = 4        // about the requests a dashboard refresh has in flight
+	maxPooledBody   = 16 << 20 // a rare huge answer is not held on to
+)
+
+func getBody() *bytes.Buffer {
+	select {
+	case b := <-bodies:
+		b.Reset()
+		return b
+	default:
+		return new(bytes.Buffer)
+	}
+}
+
+func putBody(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBody {
+		return
+	}
+	select {
+	case bodies <- b:
+	default:
+	}
+}
 
 // do sends req and reads the whole answer into a pooled buffer; release returns the buffer
 // once the body is no longer needed. Like client_golang's api client, a request whose
@@ -25,16 +50,11 @@ func do(ctx context.Context, hc *http.Client, req *http.Request) (resp *http.Res
 		return nil, nil, nil, err
 	}
 	defer resp.Body.Close()
-	buf := bodies.Get().(*bytes.Buffer)
-	buf.Reset()
+	buf := getBody()
 	if resp.ContentLength > 0 {
 		buf.Grow(int(min(resp.ContentLength, maxPooledBody)))
 	}
-	release = func() {
-		if buf.Cap() <= maxPooledBody {
-			bodies.Put(buf)
-		}
-	}
+	release = func() { putBody(buf) }
 	if _, err = buf.ReadFrom(resp.Body); err != nil {
 		release()
 		if ctx.Err() != nil {

@@ -81,7 +81,9 @@ func (s *scanner) array(elem func() bool) bool {
 }
 
 func (s *scanner) vector() (Vector, bool) {
-	vec := Vector{}
+	// One row per `{"metric":` (more only if a label value holds that text): sized once
+	// rather than grown by doubling.
+	vec := make(Vector, 0, bytes.Count(s.b[s.pos:], []byte(`{"metric":`)))
 	ok := s.array(func() bool {
 		if !s.lit(`{"metric":`) {
 			return false
