@@ -180,6 +180,9 @@ func FuzzScanResult(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Cut every answer into up to four parts, so that scanning in parts is checked too.
+	defer func(parts func(int) int) { scanParts = parts }(scanParts)
+	scanParts = func(n int) int { return min(4, n/40+1) }
 	f.Fuzz(func(t *testing.T, body []byte) {
 		want, werr := parse(body)
 		got, gerr := parseAnswer(body)
@@ -236,6 +239,34 @@ func TestScanResultMatchesParser(t *testing.T) {
 		if _, _, err := decodeResponse(&http.Response{StatusCode: 200}, []byte(body)); err != nil && !strings.Contains(body, "histogram") {
 			t.Errorf("general parser: %v", err)
 		}
+	}
+}
+
+// An answer cut into parts decodes to what one scan gives, rows in the same order.
+func TestScanResultInParts(t *testing.T) {
+	defer func(parts func(int) int) { scanParts = parts }(scanParts)
+	for _, body := range []string{
+		`{"status":"success","data":{"resultType":"vector","result":` + fleetResult(1000) + `}}`,
+		`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"1"},"values":[[1,"1"],[2,"2"]]},{"metric":{"a":"2"},"values":[[1,"3"]]},{"metric":{"a":"3"},"values":[]}]}}`,
+	} {
+		whole, _, ok := scanResult([]byte(body))
+		if !ok {
+			t.Fatal("one scan refused the answer")
+		}
+		for _, n := range []int{2, 3, 8} {
+			scanParts = func(int) int { return n }
+			cut, envelope, ok := scanResult([]byte(body))
+			if !ok || fmt.Sprint(cut) != fmt.Sprint(whole) || !strings.HasSuffix(string(envelope), `"result":[]}}`) {
+				t.Fatalf("%d parts: %v %s\nwant %v", n, ok, envelope, whole)
+			}
+		}
+	}
+	// A broken row in any part sends the whole answer to the general parser.
+	body := []byte(`{"status":"success","data":{"resultType":"vector","result":` + fleetResult(100) + `}}`)
+	copy(body[len(body)/3:], `{"metric":{"a":`)
+	scanParts = func(int) int { return 4 }
+	if _, _, ok := scanResult(body); ok {
+		t.Error("a broken part was accepted")
 	}
 }
 

@@ -2,7 +2,10 @@ package prom
 
 import (
 	"bytes"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"unsafe"
 )
 
@@ -30,27 +33,91 @@ func scanResult(body []byte) (v Value, envelope []byte, ok bool) {
 	default:
 		return nil, nil, false
 	}
-	s := scanner{b: body, pos: len(vectorPrefix), in: interner{}}
+	// A large answer is cut into parts at row boundaries and the parts are scanned at once,
+	// one goroutine each: the plugin's work on a fleet's answer starts only when Prometheus
+	// has sent all of it, so it is time a dashboard waits.
+	first := len(vectorPrefix) // where the first row starts
+	cuts := cutRows(body, first, scanParts(len(body)))
+	parts := make([]scanner, len(cuts)+1)
+	vectors := make([]Vector, len(parts))
+	matrices := make([]Matrix, len(parts))
+	oks := make([]bool, len(parts))
+	var wg sync.WaitGroup
+	for k := range parts {
+		p := &parts[k]
+		*p = scanner{b: body, pos: first, in: interner{}}
+		if k > 0 {
+			p.pos = cuts[k-1] + 1
+		}
+		if k < len(cuts) {
+			p.b, p.partial = body[:cuts[k]], true
+		}
+		scan := func() {
+			if matrix {
+				matrices[k], oks[k] = p.matrix()
+			} else {
+				vectors[k], oks[k] = p.vector()
+			}
+		}
+		if k == len(parts)-1 {
+			scan()
+		} else {
+			wg.Go(scan)
+		}
+	}
+	wg.Wait()
+	for _, ok := range oks {
+		if !ok {
+			return nil, nil, false
+		}
+	}
 	if matrix {
-		v, ok = s.matrix()
+		v = Matrix(slices.Concat(matrices...))
 	} else {
-		v, ok = s.vector()
+		v = Vector(slices.Concat(vectors...))
 	}
-	if !ok {
-		return nil, nil, false
-	}
-	start := len(vectorPrefix) - 1 // the array's '['
-	envelope = make([]byte, 0, start+2+len(body)-s.pos)
-	envelope = append(append(append(envelope, body[:start]...), "[]"...), body[s.pos:]...)
+	end := parts[len(parts)-1].pos // just after the array's ']'
+	start := first - 1             // the array's '['
+	envelope = make([]byte, 0, start+2+len(body)-end)
+	envelope = append(append(append(envelope, body[:start]...), "[]"...), body[end:]...)
 	return v, envelope, true
 }
 
+// scanParts is how many parts an answer of n bytes is scanned in: one per CPU, at most 8,
+// each at least 256 KiB (for less, starting a goroutine costs more than it saves). A
+// variable so that tests can cut small answers too.
+var scanParts = func(n int) int { return min(runtime.GOMAXPROCS(0), 8, n/(256<<10)+1) }
+
+// rowSeparator is where one row ends and the next begins. It never occurs inside a string:
+// a '"' there is always escaped.
+var rowSeparator = []byte(`},{"metric":`)
+
+// cutRows returns up to n-1 increasing positions of the ',' between two rows, evenly
+// spread over body[first:].
+func cutRows(body []byte, first, n int) []int {
+	var cuts []int
+	for k := 1; k < n; k++ {
+		from := first + (len(body)-first)*k/n
+		if len(cuts) > 0 {
+			from = max(from, cuts[len(cuts)-1]+1)
+		}
+		i := bytes.Index(body[from:], rowSeparator)
+		if i < 0 {
+			break
+		}
+		cuts = append(cuts, from+i+1)
+	}
+	return cuts
+}
+
 type scanner struct {
-	b      []byte
-	pos    int
-	in     interner
-	labels slab[Label]
-	prev   Labels // the previous row's labels: rows repeat names, and often values, in place
+	b   []byte
+	pos int
+	// partial: b ends where the next part's rows begin, not with the array's ']'.
+	partial bool
+	in      interner
+	labels  slab[Label]
+	prev    Labels // the previous row's labels: rows repeat names, and often values, in place
 }
 
 // lit consumes the literal l if it comes next.
@@ -60,6 +127,25 @@ func (s *scanner) lit(l string) bool {
 	}
 	s.pos += len(l)
 	return true
+}
+
+// rows scans the answer's rows `row,row,...`: through the array's ']' (the '[' already
+// consumed), or, in a part, to the end of the part.
+func (s *scanner) rows(row func() bool) bool {
+	if !s.partial {
+		return s.array(row)
+	}
+	for {
+		if !row() {
+			return false
+		}
+		if s.pos == len(s.b) {
+			return true
+		}
+		if !s.lit(",") {
+			return false
+		}
+	}
 }
 
 // array scans `elem,elem,...]` (the '[' already consumed).
@@ -81,10 +167,10 @@ func (s *scanner) array(elem func() bool) bool {
 }
 
 func (s *scanner) vector() (Vector, bool) {
-	// One row per `{"metric":` (more only if a label value holds that text): sized once
-	// rather than grown by doubling.
+	// One row per `{"metric":` (a string cannot hold that text: its '"' would be escaped):
+	// sized once rather than grown by doubling.
 	vec := make(Vector, 0, bytes.Count(s.b[s.pos:], []byte(`{"metric":`)))
-	ok := s.array(func() bool {
+	ok := s.rows(func() bool {
 		if !s.lit(`{"metric":`) {
 			return false
 		}
@@ -105,7 +191,7 @@ func (s *scanner) vector() (Vector, bool) {
 func (s *scanner) matrix() (Matrix, bool) {
 	mat := Matrix{}
 	var points slab[Point]
-	ok := s.array(func() bool {
+	ok := s.rows(func() bool {
 		if !s.lit(`{"metric":`) {
 			return false
 		}
