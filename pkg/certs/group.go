@@ -1,7 +1,5 @@
 package certs
 
-import "slices"
-
 // GroupBy chooses how rows are aggregated.
 type GroupBy string
 
@@ -51,6 +49,5 @@ func Group(certs []Certificate, by GroupBy) []Certificate {
 		index[k] = len(out)
 		out = append(out, c)
 	}
-	slices.SortFunc(out, compareCert)
-	return out
+	return sortRows(out)
 }

@@ -1,9 +1,6 @@
 package certs
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Seen is the certificates of a lookback answer (observations that are not Present), merged
 // once and reused by every query until the answer is refreshed: at fleet scale that answer
@@ -78,7 +75,7 @@ func MergeWithSeen(present []Observation, seen *Seen, customerManagedINE map[str
 		out = append(out, c)
 	}
 	if len(out) > n {
-		slices.SortFunc(out, compareCert)
+		out = sortRows(out)
 	}
 	return out
 }
