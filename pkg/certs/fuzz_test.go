@@ -167,7 +167,7 @@ func FuzzMerge(f *testing.F) {
 
 // FuzzMergeWithSeen: merging the seen (missing) observations once and the present ones per
 // query gives exactly the rows of merging them all together, present first, as the engine
-// used to.
+// used to; and so does merging present rows without versions with a census of them.
 func FuzzMergeWithSeen(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 1, 0, 0, 8, 0, 2, 0x10, 0x11, 0x18, 0xff, 0, 0x21, 0x12, 0x28, 0xfe, 0})
 	f.Add([]byte("some arbitrary bytes for observations!!"))
@@ -183,9 +183,20 @@ func FuzzMergeWithSeen(f *testing.F) {
 		}
 		ine := map[string]bool{"a": true}
 		want := Merge(append(slices.Clone(present), missing...), ine, DefaultThresholds(), testNow)
-		got := MergeWithSeen(present, NewSeen(missing), ine, DefaultThresholds(), testNow)
+		got := MergeWithSeen(present, NewSeen(missing, nil), ine, DefaultThresholds(), testNow)
 		if !slices.EqualFunc(want, got, sameCert) {
 			t.Fatalf("rows differ\nall together: %+v\nwith seen:    %+v", want, got)
+		}
+		// Present rows merged across versions (no Version) whose versions the census lists
+		// are the rows of the per-version observations.
+		var census []Observation
+		merged := slices.Clone(present)
+		for i, o := range present {
+			census = append(census, Observation{Labels: o.Labels, Version: o.Version})
+			merged[i].Version = ""
+		}
+		if got := MergeWithSeen(merged, NewSeen(missing, census), ine, DefaultThresholds(), testNow); !slices.EqualFunc(want, got, sameCert) {
+			t.Fatalf("rows differ\nper version: %+v\nwith census: %+v", want, got)
 		}
 	})
 }

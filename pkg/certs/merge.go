@@ -10,7 +10,9 @@ import (
 // Observation is one deduplicated series as the query layer got it from
 // Prometheus.
 type Observation struct {
-	Labels  Labels
+	Labels Labels
+	// Version reported it; "" for a present row Prometheus merged across
+	// versions, whose versions come from the census (see MergeWithSeen).
 	Version Version
 	// Present: the series exists at evaluation time and Seconds is the
 	// remaining lifetime then. Otherwise the series vanished within the
@@ -71,13 +73,17 @@ type mergeAcc struct {
 // The result is sorted by DaysRemaining ascending (NaN first), then Cluster,
 // Node, Certificate.
 func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
-	// Sized for what the engine passes: Prometheus has already merged the /v2
-	// targets' copies, so a certificate comes at most once per version (v1 and
-	// v2: 2 observations per row). Sizing for one row per 4 observations made
-	// the index grow and rehash once per query (a tenth of the merge time);
-	// sizing for len(obs) costs memory where every row has one observation.
-	index := make(map[Identity]int32, len(obs)/2+1)
-	accs := make([]mergeAcc, 0, len(obs)/2+1)
+	return merge(obs, nil, customerManagedINE, th, now)
+}
+
+// merge is Merge where the versions of a present observation without one come
+// from census.
+func merge(obs []Observation, census map[Identity]versionSet, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
+	// Sized for at most one row per observation, what the engine passes:
+	// Prometheus has already merged the /v2 targets' copies and, for the
+	// common schemas, v1 with v2. An index that grows rehashes every entry.
+	index := make(map[Identity]int32, len(obs))
+	accs := make([]mergeAcc, 0, len(obs))
 	for i := range obs {
 		o := &obs[i]
 		id := identify(o.Labels)
@@ -94,7 +100,11 @@ func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds,
 			a.anyPath = i
 		}
 		if o.Present {
-			a.presentVers.add(o.Version)
+			if o.Version == "" {
+				a.presentVers.union(census[id])
+			} else {
+				a.presentVers.add(o.Version)
+			}
 			if a.present < 0 {
 				a.present = i
 			} else if c := cmpValue(o.Seconds, obs[a.present].Seconds); c < 0 || c == 0 && pathBeats(o, &obs[a.present]) {

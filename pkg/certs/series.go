@@ -15,7 +15,7 @@ type Point struct {
 
 // SeriesIn is one range-query series per deduplicated label set. Unlike table rows, series
 // carry no Source: no time series frame shows it, and not asking for it lets Prometheus merge
-// the versions (see promql.PresentSeries).
+// the versions (see promql.Present).
 type SeriesIn struct {
 	Labels Labels
 	Points []Point

@@ -41,6 +41,13 @@ func (s *versionSet) add(v Version) {
 	}
 }
 
+func (s *versionSet) union(o versionSet) {
+	s.bits |= o.bits
+	for _, v := range o.other {
+		s.add(Version(v))
+	}
+}
+
 // String is the sorted, "+"-joined list: "v1", "v2", "v1+v2". The common
 // cases are constants and do not allocate.
 func (s versionSet) String() string {

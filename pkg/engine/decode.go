@@ -23,7 +23,8 @@ func DecodeInstant(present, lookback prom.Value, at time.Time, th certs.Threshol
 	return MergeInstant(present, seen, at, th)
 }
 
-// DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate.
+// DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate: the
+// missing part, and the census of versions.
 func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	if lookback == nil {
 		return nil, nil
@@ -32,18 +33,26 @@ func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
 	}
-	obs := make([]certs.Observation, 0, len(lb))
+	var missing, census []certs.Observation
 	for _, s := range lb {
-		if s.Metric.Get(promql.LabelState) != promql.StateMissing || math.IsNaN(s.V) || math.IsInf(s.V, 0) {
-			continue
+		switch s.Metric.Get(promql.LabelState) {
+		case promql.StateMissing:
+			if math.IsNaN(s.V) || math.IsInf(s.V, 0) {
+				continue
+			}
+			missing = append(missing, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric.Get(promql.LabelVersion)), ExpiresAt: epoch(s.V)})
+		case promql.StatePresent:
+			if v := promql.VersionOf(s.Metric.Get(metricName)); v != "" {
+				census = append(census, certs.Observation{Labels: labels(s.Metric), Version: v})
+			}
 		}
-		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric.Get(promql.LabelVersion)), ExpiresAt: epoch(s.V)})
 	}
-	return certs.NewSeen(obs), nil
+	return certs.NewSeen(missing, census), nil
 }
 
 // MergeInstant turns the answer to promql.Present into rows merged with the certificates seen
-// in the lookback window (nil: none).
+// in the lookback window (nil: none). Rows without a metric name are certificates Prometheus
+// merged across versions; seen's census tells which versions report them.
 func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	vec, ok := present.(prom.Vector)
 	if !ok {
@@ -57,14 +66,16 @@ func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.T
 			ine[s.Metric.Get("cluster")] = s.V == 1
 			continue
 		}
-		if v := promql.VersionOf(name); v != "" {
-			obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: s.V})
+		v := promql.VersionOf(name)
+		if name != "" && v == "" {
+			continue // not a certificate metric
 		}
+		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: s.V})
 	}
 	return certs.MergeWithSeen(obs, seen, ine, th, at), nil
 }
 
-// DecodeRange turns the answer to a promql.PresentSeries range query into merged
+// DecodeRange turns the answer to a promql.Present range query into merged
 // per-identity series. Rows without a metric name are certificates that Prometheus already
 // merged across versions.
 func DecodeRange(v prom.Value) ([]certs.Series, error) {

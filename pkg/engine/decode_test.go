@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -74,6 +75,49 @@ func TestDecodeInstant(t *testing.T) {
 	}
 }
 
+// Rows Prometheus merged across versions (no metric name) take their Source from the census
+// in the lookback answer; one the census has not seen yet has none.
+func TestDecodeInstantMergedRowsTakeCensusVersions(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0).UTC()
+	merged := func(cluster, node, cert string, v float64) prom.Sample {
+		return prom.Sample{Metric: pairs("cluster", cluster, "node", node, "logical_name", cert), V: v}
+	}
+	census := func(version, cluster, node, cert string) prom.Sample {
+		name := promql.MetricV1
+		if version == "v2" {
+			name = promql.MetricV2
+		}
+		return prom.Sample{Metric: pairs(metricName, name, "cluster", cluster, "node", node, "logical_name", cert, promql.LabelState, promql.StatePresent), V: 1}
+	}
+	present := prom.Vector{
+		merged("c1", "1", "api", 86400), merged("c1", "1", "proxy", 2*86400), merged("c1", "1", "cm", 3*86400),
+		sample(statePresent, "v2", "c1", "1", "syncer", 4*86400), // a branch that keeps its name
+	}
+	lookback := prom.Vector{
+		census("v1", "c1", "1", "api"), census("v2", "c1", "1", "api"), census("v2", "c1", "1", "proxy"),
+		census("v1", "c1", "1", "syncer"), // the named row's own version wins
+	}
+	rows, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r.Certificate] = r.Source
+		if r.Status == certs.StatusMissing {
+			t.Errorf("census rows are not missing certificates: %+v", r)
+		}
+	}
+	want := map[string]string{"api": "v1+v2", "proxy": "v2", "cm": "", "syncer": "v2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sources %v, want %v", got, want)
+	}
+	// Without a lookback answer, merged rows have no Source, and are still rows.
+	if rows, _ := DecodeInstant(present, nil, at, certs.DefaultThresholds()); len(rows) != 4 || rows[0].Source != "" {
+		t.Errorf("without census: %+v", rows)
+	}
+}
+
 func TestDecodeRejectsWrongTypes(t *testing.T) {
 	if _, err := DecodeInstant(prom.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
 		t.Error("a matrix for an instant query must fail")
@@ -84,7 +128,8 @@ func TestDecodeRejectsWrongTypes(t *testing.T) {
 }
 
 // BenchmarkDecodeInstant10k decodes the present answer for 10,000 certificates reported by
-// v1 and v2 (20,000 deduplicated series) plus the lookback answer.
+// v1 and v2 (merged by Prometheus: 10,000 rows) plus the lookback answer (20,000 missing-part
+// rows and 20,000 census rows).
 func BenchmarkDecodeInstant10k(b *testing.B) {
 	at := time.Unix(1_800_000_000, 0)
 	present, lookback := answers10k(at)
@@ -107,7 +152,7 @@ func BenchmarkMergeInstant10k(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if rows, err := MergeInstant(present, seen, at, certs.DefaultThresholds()); err != nil || len(rows) != 10000 {
+		if rows, err := MergeInstant(present, seen, at, certs.DefaultThresholds()); err != nil || len(rows) != 10000 || rows[0].Source != "v1+v2" {
 			b.Fatal(len(rows), err)
 		}
 	}
@@ -116,9 +161,14 @@ func BenchmarkMergeInstant10k(b *testing.B) {
 func answers10k(at time.Time) (present, lookback prom.Vector) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
+		row := sample(statePresent, "v1", c, n, cert, float64(i)*3600)
+		row.Metric = row.Metric[:len(row.Metric)-1] // merged across versions: no metric name
+		present = append(present, row)
 		for _, v := range []string{"v1", "v2"} {
-			present = append(present, sample(statePresent, v, c, n, cert, float64(i)*3600))
 			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
+			census := sample(statePresent, v, c, n, cert, 1)
+			census.Metric = append(census.Metric, prom.Label{Name: promql.LabelState, Value: promql.StatePresent})
+			lookback = append(lookback, census)
 		}
 	}
 	return present, lookback

@@ -60,23 +60,21 @@ func NewRequest(q models.Query, s models.Settings) Request {
 	}
 }
 
-func (r Request) selection() promql.Selection {
+// Selection is what the request reads from Prometheus.
+func (r Request) Selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// PresentExpr is the PromQL of the certificates present now (tables, alert values).
+// PresentExpr is the PromQL of the certificates present now: instant (tables, alert values)
+// or over a range (time series).
 func (r Request) PresentExpr() string {
-	return promql.Present(r.selection())
+	return promql.Present(r.Selection())
 }
 
-// SeriesExpr is the PromQL of the days-remaining series (range queries).
-func (r Request) SeriesExpr() string {
-	return promql.PresentSeries(r.selection())
-}
-
-// LookbackExpr is the PromQL of every certificate seen within the missing-series window.
+// LookbackExpr is the PromQL of every certificate seen within the missing-series window
+// (none when it is 0), and of the census of versions reporting each present certificate.
 func (r Request) LookbackExpr(missingLookback time.Duration) string {
-	return promql.Lookback(r.selection(), missingLookback)
+	return promql.Lookback(r.Selection(), missingLookback)
 }
 
 // Snapshot is the state of every matching certificate at one instant.
@@ -87,23 +85,25 @@ type Snapshot struct {
 }
 
 // Certificates evaluates the request at `at` and returns filtered, grouped rows sorted
-// soonest first. The present certificates and the lookback window are asked for at once; a
-// failing lookback only loses the missing rows, with a warning, never the present ones.
+// soonest first. The present certificates and the lookback answer (the missing ones and the
+// census of versions) are asked for at once; a failing lookback only loses the missing rows
+// and the Source of merged ones, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
 	var lookback prom.Value
 	var lookbackWarnings []string
 	var lookbackErr error
 	var wg sync.WaitGroup
-	if lb := e.Settings.MissingLookback; lb > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recovered(&lookbackErr)
-			// Evaluated at a step boundary so one answer serves every query until the next.
-			refresh := min(LookbackRefresh, promql.LookbackStep(lb))
-			lookback, lookbackWarnings, lookbackErr = e.lookback().Query(ctx, r.LookbackExpr(lb), at.Truncate(refresh))
-		}()
-	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer recovered(&lookbackErr)
+		// Evaluated at a step boundary so one answer serves every query until the next.
+		lb, refresh := e.Settings.MissingLookback, LookbackRefresh
+		if lb > 0 {
+			refresh = min(refresh, promql.LookbackStep(lb))
+		}
+		lookback, lookbackWarnings, lookbackErr = e.lookback().Query(ctx, r.LookbackExpr(lb), at.Truncate(refresh))
+	}()
 	present, warnings, err := e.Prom.Query(ctx, r.PresentExpr(), at)
 	wg.Wait()
 	if err != nil {
@@ -113,12 +113,12 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	warnings = append(append([]string(nil), warnings...), lookbackWarnings...)
 	if lookbackErr != nil {
 		lookback = nil
-		warnings = append(warnings, "missing certificates could not be determined: "+lookbackErr.Error())
+		warnings = append(warnings, lookbackLost+lookbackErr.Error())
 	}
 	seen, err := e.seen.get(lookback)
 	if err != nil {
 		seen = nil
-		warnings = append(warnings, "missing certificates could not be determined: "+err.Error())
+		warnings = append(warnings, lookbackLost+err.Error())
 	}
 	rows, err := MergeInstant(present, seen, at, e.Settings.Thresholds)
 	if err != nil {
@@ -132,6 +132,9 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	}
 	return &Snapshot{At: at, Certificates: rows, Warnings: warnings}, nil
 }
+
+// lookbackLost starts the warning of a table without its lookback answer.
+const lookbackLost = "missing certificates and the versions reporting each certificate (Source) could not be determined: "
 
 func (e *Engine) lookback() Prometheus {
 	if e.Lookback != nil {
@@ -149,7 +152,7 @@ type SeriesResult struct {
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
 // series.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
-	v, warnings, err := e.Prom.QueryRange(ctx, r.SeriesExpr(), rng)
+	v, warnings, err := e.Prom.QueryRange(ctx, r.PresentExpr(), rng)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func TestGoldenFrames(t *testing.T) {
 	for _, c := range []struct{ name, recorded, now string }{
 		{"instant.json", inst.Expr, req.PresentExpr()},
 		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback)},
-		{"range.json", rng.Expr, req.SeriesExpr()},
+		{"range.json", rng.Expr, req.PresentExpr()},
 	} {
 		if c.recorded != c.now {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
@@ -170,7 +170,7 @@ func record(t *testing.T) {
 	}
 	save("lookback.json", recording{Expr: lbExpr, Time: lbAt, Lookback: ds.settings.MissingLookback}, v)
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
-	rangeExpr := req.SeriesExpr()
+	rangeExpr := req.PresentExpr()
 	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)
 	if err != nil {
 		t.Fatal(err)

@@ -141,7 +141,7 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 						}
 					}
 					rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
-					mat, _, err := ds.client.QueryRange(context.Background(), rng.SeriesExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
+					mat, _, err := ds.client.QueryRange(context.Background(), rng.PresentExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
 					if err != nil {
 						t.Fatalf("clusters=%q: range: %v", filter, err)
 					}

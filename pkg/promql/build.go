@@ -25,8 +25,11 @@ const (
 	LabelState   = "rs_state"   // missing
 )
 
-// StateMissing marks Lookback rows: seen in the window (maybe present too).
-const StateMissing = "missing"
+// States of Lookback rows.
+const (
+	StateMissing = "missing" // seen in the window (maybe present too)
+	StatePresent = "present" // census: this version reports the certificate now
+)
 
 // IdentityLabels are every label any known schema uses to name a certificate, its node and
 // its cluster. Grouping by all of them (absent labels group as empty) keeps every schema's
@@ -54,23 +57,24 @@ type Selection struct {
 }
 
 // Present is the expression for the certificates present at evaluation time (value: seconds
-// remaining) and the customer-managed-INE flags, for instant queries (tables, alert values).
+// remaining; for tables and alert values at an instant, for time series over a range) and
+// the customer-managed-INE flags.
 //
-// It is built for speed at fleet scale: one `min by (__name__, <identity>)` per selector
-// keeps the metric name (which tells v1 from v2, for the Source column) instead of rewriting
-// labels on every series, and v1 and v2 share one selector. The result's __name__ says what
-// each row is.
+// The main selector's rows (v1 and v2 with a node label: the common schemas) are grouped
+// without __name__, so Prometheus merges v1 and v2 into one row per certificate. Rows are
+// what a query pays for: Prometheus encodes and compresses each, the plugin decompresses,
+// decodes and merges each, and a range query pays per series at every step; keeping the
+// metric name doubled them. Which versions report a merged certificate (the Source column)
+// comes from the census in the Lookback answer instead. The rarer branches keep their metric
+// name, so no two branches can yield the same label set (`or` would drop one).
 func Present(sel Selection) string {
-	return present(sel, `min by (__name__, `+strings.Join(IdentityLabels, ", ")+`) `)
+	return present(sel, `min by (`+strings.Join(IdentityLabels, ", ")+`) `)
 }
 
-// PresentSeries is Present for range queries (time series), where no frame shows which
-// version reported a certificate: the main selector's rows are grouped without __name__, so
-// Prometheus merges v1 and v2 into one series per certificate (half the series, and every
-// later step of a range query costs per series). Those rows have no __name__; the rarer
-// branches keep theirs, so no two branches can yield the same label set (`or` would drop one).
-func PresentSeries(sel Selection) string {
-	return present(sel, `min by (`+strings.Join(IdentityLabels, ", ")+`) `)
+// PresentByVersion is Present with every row keeping its metric name: each certificate once
+// per version that reports it. It is the reference the merged form is tested against.
+func PresentByVersion(sel Selection) string {
+	return present(sel, `min by (__name__, `+strings.Join(IdentityLabels, ", ")+`) `)
 }
 
 // present joins the main branch (the common schemas: v1 and v2 with a node label) with the
@@ -130,16 +134,38 @@ func VersionOf(metric string) certs.Version {
 }
 
 // Lookback is the expression for every certificate seen within the lookback window (value:
-// expiry epoch seconds of its last sample there: sample value + sample timestamp). Present
-// certificates are in it too; the caller keeps those it does not see now as missing. It is
-// the costly query of the plugin (it reads the window), so callers share its answer for a
-// while rather than sending it with every panel.
+// expiry epoch seconds of its last sample there: sample value + sample timestamp; state
+// missing), followed by the census (see Census). Present certificates are in the missing
+// part too; the caller keeps those it does not see now as missing. It is the costly query of
+// the plugin (it reads the window), so callers share its answer for a while rather than
+// sending it with every panel. A lookback of 0 asks for the census alone.
 func Lookback(sel Selection, lookback time.Duration) string {
+	census := Census(sel)
+	if lookback <= 0 {
+		return census
+	}
 	rng := model.Duration(lookback).String()
 	res := model.Duration(LookbackStep(lookback)).String()
-	return tagState(each(sel, func(s selector) string {
+	missing := tagState(each(sel, func(s selector) string {
 		return `last_over_time((` + s.String() + ` + timestamp(` + s.String() + `))[` + rng + `:` + res + `])`
 	}), StateMissing)
+	if census == "" {
+		return missing
+	}
+	return missing + " or " + census
+}
+
+// Census is the expression for which versions report each certificate of Present's main
+// branch (one row per version and certificate, value 1, state present): Present merges those
+// rows across versions, so their Source comes from here. It rides with the shared Lookback
+// answer, so it costs no request of its own and is as old as that answer (about a minute at
+// most). "" when the selection has no main branch.
+func Census(sel Selection) string {
+	sels := presentSelectors(sel)
+	if len(sels) == 0 || sels[0].metric != "" { // x509 only: every row keeps its name
+		return ""
+	}
+	return tagState(`group by (__name__, `+strings.Join(IdentityLabels, ", ")+`) (`+sels[0].with(`node!=""`).String()+`)`, StatePresent)
 }
 
 // LookbackStep is the Lookback subquery's resolution: six evaluations per window, at least

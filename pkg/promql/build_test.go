@@ -54,20 +54,20 @@ func TestPresentShape(t *testing.T) {
 	balanced(t, q)
 }
 
-// The main branch goes through one `or`, with every smaller branch nested to its right; for
-// series it is grouped without __name__ (Prometheus merges v1 and v2), the others keep it.
+// The main branch goes through one `or`, with every smaller branch nested to its right; it is
+// grouped without __name__ (Prometheus merges v1 and v2), the others keep it.
 func TestPresentNesting(t *testing.T) {
 	sel := Selection{Versions: []certs.Version{certs.V1, certs.V2}}
 	id := strings.Join(IdentityLabels, ", ")
 	main := `({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",node!=""}) or (min by (__name__, ` + id + `) (label_replace(`
 	for name, tt := range map[string]struct{ q, prefix string }{
-		"instant": {Present(sel), `min by (__name__, ` + id + `) ` + main},
-		"series":  {PresentSeries(sel), `min by (` + id + `) ` + main},
+		"by version": {PresentByVersion(sel), `min by (__name__, ` + id + `) ` + main},
+		"merged":     {Present(sel), `min by (` + id + `) ` + main},
 	} {
 		if !strings.HasPrefix(tt.q, tt.prefix) || !strings.HasSuffix(tt.q, "))") {
 			t.Errorf("%s: not `main or (rest)`:\n%s", name, tt.q)
 		}
-		if n := strings.Count(tt.q, "min by ("+id+")"); name == "series" && n != 1 {
+		if n := strings.Count(tt.q, "min by ("+id+")"); name == "merged" && n != 1 {
 			t.Errorf("%s: %d branches grouped without __name__, want only the main one", name, n)
 		}
 		if n := strings.Count(tt.q, " or "); n != 4 {
@@ -75,7 +75,7 @@ func TestPresentNesting(t *testing.T) {
 		}
 		balanced(t, tt.q)
 	}
-	if q := PresentSeries(Selection{Versions: []certs.Version{certs.V1}}); !strings.HasPrefix(q, `min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}) or (`) {
+	if q := Present(Selection{Versions: []certs.Version{certs.V1}}); !strings.HasPrefix(q, `min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}) or (`) {
 		t.Errorf("v1 only:\n%s", q)
 	}
 }
@@ -93,12 +93,26 @@ func TestLookbackShape(t *testing.T) {
 	for _, w := range []string{
 		`last_over_time((node_cert_expiration_seconds{node!=""} + timestamp(node_cert_expiration_seconds{node!=""}))[1h:10m])`,
 		`"rs_state", "missing"`, `"rs_version", "v1"`,
+		// the census of Present's main branch, after the missing part
+		` or label_replace(group by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_state", "present", "", "")`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
 	balanced(t, q)
+}
+
+// Without a lookback window the answer is the census alone; a selection without Present's
+// main branch has no census.
+func TestCensus(t *testing.T) {
+	sel := Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}
+	if got, want := Lookback(sel, 0), Census(sel); got != want || !strings.Contains(want, `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""}`) {
+		t.Errorf("Lookback(sel, 0) = %s, want the census %s", got, want)
+	}
+	if c := Census(Selection{}); c != "" {
+		t.Errorf("census of nothing: %s", c)
+	}
 }
 
 func balanced(t *testing.T, q string) {
