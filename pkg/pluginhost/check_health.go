@@ -56,6 +56,8 @@ func Summary(rows []certs.Certificate) string {
 		versions = "v1"
 	case v2 && !v1:
 		versions = "v2"
+	case !v1 && !v2: // no Source known yet: the census predates every series (a fresh Prometheus)
+		versions = "certificate"
 	}
 	return fmt.Sprintf("%s metrics: %s, %s, %s", versions, plural(len(clusters), "cluster"), plural(len(nodes), "node"), plural(len(rows), "certificate"))
 }

@@ -108,6 +108,10 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 	// A short lookback makes the missing-series subquery step 10s, so the vanish test does not
 	// wait for a minute boundary.
 	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
+	// Source (and the versions health names) comes from the census, which rides with the
+	// lookback answer and is evaluated at a 10s step boundary here: wait for the first boundary
+	// after every target was scraped, or a freshly started rig's census would predate some series.
+	time.Sleep(time.Until(r.ready.Truncate(10 * time.Second).Add(10 * time.Second)))
 
 	t.Run("health names version and what was found", func(t *testing.T) {
 		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
@@ -122,10 +126,6 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 	})
 
 	t.Run("one row per certificate, every schema, duplicates merged", func(t *testing.T) {
-		// Source comes from the census, which rides with the lookback answer and is evaluated
-		// at a 10s step boundary here: wait for the first boundary after every target was
-		// scraped, or a freshly started rig's census would predate some series.
-		time.Sleep(time.Until(r.ready.Truncate(10 * time.Second).Add(10 * time.Second)))
 		rows := tableRows(t, r.query(t, ds, map[string]any{"queryType": "certificates"}))
 		want := r.expected()
 		if len(rows) != len(want) {
