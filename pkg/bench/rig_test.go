@@ -1,10 +1,14 @@
 package bench
 
 import (
+	"bufio"
 	"fmt"
-	"net/http/httptest"
+	"io"
 	"net/url"
-	"strings"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -20,19 +24,43 @@ type fleet struct {
 	proxy           *countingProxy
 }
 
+// startSimulator runs rssim serving the fleet of simulator.ScaleConfig(clusters, nodes,
+// certsPerNode, 1) in a process of its own, as Redis Software clusters are: in the
+// benchmark's process, generating 400 scrapes every 5s shared the CPU and the garbage
+// collector with the plugin being measured. It returns the host:port it serves TLS on.
+func startSimulator(tb testing.TB, clusters, nodes, certsPerNode int) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "rssim")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/rssim").CombinedOutput(); err != nil {
+		tb.Fatalf("building rssim: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-seed", "1", "-scale", fmt.Sprintf("%d:%d:%d", clusters, nodes, certsPerNode))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// "rssim: serving ... on https://127.0.0.1:PORT (GET / v1, ..."
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`on https://(\S+) `).FindStringSubmatch(line)
+	if err != nil || m == nil {
+		tb.Fatalf("rssim did not say where it serves: %q %v", line, err)
+	}
+	go io.Copy(io.Discard, stdout)
+	return m[1]
+}
+
 // startFleet serves clusters x nodes x certsPerNode certificates (docs schema: v1 and v2 both
 // report them) and scrapes v1 once and /v2 from three node targets per cluster, so raw series
 // = certificates x (1 + 3) (v1 lists 9 of the 10 standard names, so slightly fewer).
 func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
 	tb.Helper()
 	cfg := simulator.ScaleConfig(clusters, nodes, certsPerNode, 1)
-	sim, err := simulator.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewTLSServer(sim.Handler())
-	tb.Cleanup(srv.Close)
-	addr := strings.TrimPrefix(srv.URL, "https://")
+	addr := startSimulator(tb, clusters, nodes, certsPerNode)
 	v1 := promrig.Job{Name: "redis-v1", MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true}
 	v2 := promrig.Job{Name: "redis-v2", MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true}
 	for _, cc := range cfg.Clusters {

@@ -28,7 +28,7 @@ import (
 // rawSelectors is what the docs' queries select, fetched raw through the HTTP API.
 const rawSelectors = `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds"}`
 
-const runs = 9
+const runs = 15
 
 // measurement is one side of a comparison: medians over runs.
 type measurement struct {
