@@ -171,11 +171,8 @@ func (s *scanner) vector() (Vector, bool) {
 	// sized once rather than grown by doubling.
 	vec := make(Vector, 0, bytes.Count(s.b[s.pos:], []byte(`{"metric":`)))
 	ok := s.rows(func() bool {
-		if !s.lit(`{"metric":`) {
-			return false
-		}
-		m, ok := s.metric()
-		if !ok || !s.lit(`,"value":[`) {
+		m, ok := s.rowHead(`,"value":[`)
+		if !ok {
 			return false
 		}
 		t, v, ok := s.pair()
@@ -192,11 +189,8 @@ func (s *scanner) matrix() (Matrix, bool) {
 	mat := Matrix{}
 	var points slab[Point]
 	ok := s.rows(func() bool {
-		if !s.lit(`{"metric":`) {
-			return false
-		}
-		m, ok := s.metric()
-		if !ok || !s.lit(`,"values":[`) {
+		m, ok := s.rowHead(`,"values":[`)
+		if !ok {
 			return false
 		}
 		points.begin()
@@ -215,6 +209,16 @@ func (s *scanner) matrix() (Matrix, bool) {
 		return true
 	})
 	return mat, ok
+}
+
+// rowHead scans the start of a row: `{"metric":{...}` and then values, which opens the
+// row's sample ("value") or samples ("values").
+func (s *scanner) rowHead(values string) (Labels, bool) {
+	if !s.lit(`{"metric":`) {
+		return nil, false
+	}
+	m, ok := s.metric()
+	return m, ok && s.lit(values)
 }
 
 // metric scans {"name":"value",...}.

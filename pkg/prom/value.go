@@ -89,49 +89,42 @@ func ParseResult(resultType string, result []byte) (Value, error) {
 
 // MarshalJSON writes the labels as the Prometheus API does, an object in label order.
 func (ls Labels) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, l := range ls {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(append(appendString(b, l.Name), ':'), l.Value)
-	}
-	return append(b, '}'), nil
+	return appendLabels(nil, ls), nil
 }
 
 // MarshalJSON writes the result array as the Prometheus API does, so a recorded answer
 // reads back with ParseResult.
 func (v Vector) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, s := range v {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		m, _ := s.Metric.MarshalJSON()
-		b = appendPair(append(append(append(b, `{"metric":`...), m...), `,"value":`...), s.T, s.V)
-		b = append(b, '}')
-	}
-	return append(b, ']'), nil
+	return appendList(nil, '[', v, ']', func(b []byte, s Sample) []byte {
+		b = append(appendLabels(append(b, `{"metric":`...), s.Metric), `,"value":`...)
+		return append(appendPair(b, Point{T: s.T, V: s.V}), '}')
+	}), nil
 }
 
 // MarshalJSON writes the result array as the Prometheus API does.
 func (m Matrix) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, s := range m {
+	return appendList(nil, '[', m, ']', func(b []byte, s Series) []byte {
+		b = append(appendLabels(append(b, `{"metric":`...), s.Metric), `,"values":`...)
+		return append(appendList(b, '[', s.Points, ']', appendPair), '}')
+	}), nil
+}
+
+// appendList writes open, the items separated by commas, and close.
+func appendList[T any](b []byte, open byte, items []T, close byte, item func([]byte, T) []byte) []byte {
+	b = append(b, open)
+	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		lj, _ := s.Metric.MarshalJSON()
-		b = append(append(append(b, `{"metric":`...), lj...), `,"values":[`...)
-		for j, p := range s.Points {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendPair(b, p.T, p.V)
-		}
-		b = append(b, "]}"...)
+		b = item(b, it)
 	}
-	return append(b, ']'), nil
+	return append(b, close)
+}
+
+func appendLabels(b []byte, ls Labels) []byte {
+	return appendList(b, '{', ls, '}', func(b []byte, l Label) []byte {
+		return appendString(append(appendString(b, l.Name), ':'), l.Value)
+	})
 }
 
 // appendString writes s as a JSON string. Bytes are kept as they are (no UTF-8 repair), so
@@ -153,9 +146,9 @@ func appendString(b []byte, s string) []byte {
 }
 
 // appendPair writes [<seconds>,"<value>"].
-func appendPair(b []byte, ms int64, v float64) []byte {
-	b = strconv.AppendFloat(append(b, '['), float64(ms)/1000, 'f', -1, 64)
-	return append(strconv.AppendFloat(append(b, ',', '"'), v, 'f', -1, 64), '"', ']')
+func appendPair(b []byte, p Point) []byte {
+	b = strconv.AppendFloat(append(b, '['), float64(p.T)/1000, 'f', -1, 64)
+	return append(strconv.AppendFloat(append(b, ',', '"'), p.V, 'f', -1, 64), '"', ']')
 }
 
 // millis converts Prometheus' float seconds to milliseconds, its timestamps' precision.
