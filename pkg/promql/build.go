@@ -39,6 +39,13 @@ const (
 // copies it into node first.
 var IdentityLabels = identityLabels()
 
+// The groupings over IdentityLabels the expressions use: one row per certificate (merging
+// versions and scrape targets), or one per certificate and metric name (version).
+var (
+	minByIdentity = `min by (` + strings.Join(IdentityLabels, ", ") + `) `
+	minByVersion  = `min by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) `
+)
+
 func identityLabels() []string {
 	var out []string
 	for _, name := range certs.LabelNames {
@@ -68,13 +75,13 @@ type Selection struct {
 // comes from the census in the Lookback answer instead. The rarer branches keep their metric
 // name, so no two branches can yield the same label set (`or` would drop one).
 func Present(sel Selection) string {
-	return present(sel, `min by (`+strings.Join(IdentityLabels, ", ")+`) `)
+	return present(sel, minByIdentity)
 }
 
 // PresentByVersion is Present with every row keeping its metric name: each certificate once
 // per version that reports it. It is the reference the merged form is tested against.
 func PresentByVersion(sel Selection) string {
-	return present(sel, `min by (__name__, `+strings.Join(IdentityLabels, ", ")+`) `)
+	return present(sel, minByVersion)
 }
 
 // present joins the main branch (the common schemas: v1 and v2 with a node label) with the
@@ -82,7 +89,6 @@ func PresentByVersion(sel Selection) string {
 // series of both operands at every step; nesting the small branches first means the big
 // main branch goes through one `or`, not four (measured: half the range query's time).
 func present(sel Selection, mainBy string) string {
-	by := `min by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) `
 	var main string
 	var rest []string
 	for i, s := range presentSelectors(sel) {
@@ -90,9 +96,9 @@ func present(sel Selection, mainBy string) string {
 		if i == 0 {
 			main = mainBy + withNode
 		} else {
-			rest = append(rest, by+withNode)
+			rest = append(rest, minByVersion+withNode)
 		}
-		rest = append(rest, by+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
+		rest = append(rest, minByVersion+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
 	}
 	rest = append(rest, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
 	return main + ` or (` + strings.Join(rest, " or ") + `)`
@@ -220,12 +226,11 @@ func selectors(sel Selection) map[certs.Version][]selector {
 // (8.0.2's per-node schema) take their node from the scrape instance, in a branch of their
 // own so that the common case needs no label rewriting at all.
 func each(sel Selection, wrap func(selector) string) string {
-	by := `min by (` + strings.Join(IdentityLabels, ", ") + `) `
 	var parts []string
 	for _, v := range sel.Versions {
 		for _, s := range selectors(sel)[v] {
-			withNode := by + `(` + wrap(s.with(`node!=""`)) + `)`
-			noNode := by + `(label_replace(` + wrap(s.with(`node=""`)) + `, "node", "$1", "instance", "(.+)"))`
+			withNode := minByIdentity + `(` + wrap(s.with(`node!=""`)) + `)`
+			noNode := minByIdentity + `(label_replace(` + wrap(s.with(`node=""`)) + `, "node", "$1", "instance", "(.+)"))`
 			for _, e := range []string{withNode, noNode} {
 				parts = append(parts, `label_replace(`+e+`, "`+LabelVersion+`", "`+string(v)+`", "", "")`)
 			}
