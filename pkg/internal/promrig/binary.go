@@ -1,14 +1,15 @@
-// Package promrig runs a real Prometheus server for integration tests.
+// Package promrig runs a real Prometheus server (or, with RSCERTS_STORE=victoriametrics, a
+// VictoriaMetrics single-node scraping the same targets) for integration tests.
 //
 // The binary comes from $PROMETHEUS_BIN, else `prometheus` on PATH, else it
-// is built once from the Go module proxy at PinnedVersion and cached. Tests
+// is built once from the Go module proxy at PinnedVersion and cached
+// (VictoriaMetrics: $VICTORIAMETRICS_BIN, `victoria-metrics`, PinnedVictoriaMetrics). Tests
 // are skipped loudly when no binary can be had, unless REQUIRE_PROMETHEUS=1.
 package promrig
 
 import (
 	"context"
 	"debug/buildinfo"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,8 +25,12 @@ import (
 // installed. Prometheus 3.x is published as module v0.3MM.P = release 3.MM.P.
 const PinnedVersion = "v0.316.0"
 
+// PinnedVictoriaMetrics is the VictoriaMetrics release built when none is installed.
+const PinnedVictoriaMetrics = "v1.151.0"
+
 const (
-	modulePath = "github.com/prometheus/prometheus"
+	modulePath   = "github.com/prometheus/prometheus"
+	vmModulePath = "github.com/VictoriaMetrics/VictoriaMetrics"
 	// A cold build (~300 modules, large tree) took 21-34 min on a loaded 2-core machine.
 	buildTimeout = 60 * time.Minute
 	// PinnedBinEnv value that skips PATH and forces the pinned build, so a
@@ -42,14 +47,20 @@ func Required() bool { return os.Getenv("REQUIRE_PROMETHEUS") == "1" }
 // PROMETHEUS_BIN always fails: that is a misconfiguration, not an absence.
 func Binary(t testing.TB) string {
 	t.Helper()
-	if env := os.Getenv("PROMETHEUS_BIN"); env != "" && env != pinnedKeyword {
+	return findBinary(t, prometheusBuild)
+}
+
+// findBinary returns $<b.env>, else b.name on PATH, else the pinned build (see Binary).
+func findBinary(t testing.TB, b pinnedBuild) string {
+	t.Helper()
+	if env := os.Getenv(b.env); env != "" && env != pinnedKeyword {
 		if err := checkExecutable(env); err != nil {
-			t.Fatalf("PROMETHEUS_BIN=%q is not usable: %v", env, err)
+			t.Fatalf("%s=%q is not usable: %v", b.env, env, err)
 		}
 		return env
 	}
-	if os.Getenv("PROMETHEUS_BIN") != pinnedKeyword {
-		if p, err := exec.LookPath("prometheus"); err == nil {
+	if os.Getenv(b.env) != pinnedKeyword {
+		if p, err := exec.LookPath(b.name); err == nil {
 			return p
 		}
 	}
@@ -62,15 +73,15 @@ func Binary(t testing.TB) string {
 			defer cancel()
 		}
 	}
-	bin, err := ensurePinned(ctx, t.Logf)
+	bin, err := b.ensure(ctx, t.Logf)
 	if err != nil {
-		how := fmt.Sprintf("set PROMETHEUS_BIN=/path/to/prometheus, install prometheus on PATH, or pre-build with "+
-			"`CGO_ENABLED=0 GOBIN=%s go install %s/cmd/prometheus@%s` (or promrig.EnsureBinary; else raise go test -timeout)",
-			pinnedDir(), modulePath, PinnedVersion)
+		how := fmt.Sprintf("set %s=/path/to/%s, install %s on PATH, or pre-build with "+
+			"`CGO_ENABLED=0 GOBIN=%s go install %s@%s` (or `go run ./pkg/internal/promrig/ensure %s`; else raise go test -timeout)",
+			b.env, b.name, b.name, b.dir(), b.pkg, b.version, b.kind)
 		if Required() {
-			t.Fatalf("PROMETHEUS NOT AVAILABLE and REQUIRE_PROMETHEUS=1: %v; %s", err, how)
+			t.Fatalf("%s NOT AVAILABLE and REQUIRE_PROMETHEUS=1: %v; %s", strings.ToUpper(b.title), err, how)
 		}
-		t.Skipf("PROMETHEUS NOT AVAILABLE: integration test skipped: %v; %s; set REQUIRE_PROMETHEUS=1 to make this a failure", err, how)
+		t.Skipf("%s NOT AVAILABLE: integration test skipped: %v; %s; set REQUIRE_PROMETHEUS=1 to make this a failure", strings.ToUpper(b.title), err, how)
 	}
 	return bin
 }
@@ -79,21 +90,48 @@ func Binary(t testing.TB) string {
 // returns its path; for CI scripts and mage targets that pre-build it so that
 // tests do not pay the one-off ~5 minute build. Progress goes to stderr.
 func EnsureBinary(ctx context.Context) (string, error) {
-	return ensurePinned(ctx, func(f string, a ...any) { fmt.Fprintf(os.Stderr, "promrig: "+f+"\n", a...) })
+	return EnsureStoreBinary(ctx, KindPrometheus)
+}
+
+// EnsureStoreBinary is EnsureBinary for a store kind (KindPrometheus, KindVictoriaMetrics).
+func EnsureStoreBinary(ctx context.Context, kind string) (string, error) {
+	b, ok := builds[kind]
+	if !ok {
+		return "", fmt.Errorf("unknown store %q (want %s or %s)", kind, KindPrometheus, KindVictoriaMetrics)
+	}
+	return b.ensure(ctx, func(f string, a ...any) { fmt.Fprintf(os.Stderr, "promrig: "+f+"\n", a...) })
+}
+
+// pinnedBuild is a store binary built from the Go module proxy when none is installed.
+type pinnedBuild struct {
+	kind, title string // KindPrometheus, "Prometheus"
+	env, name   string // PROMETHEUS_BIN, prometheus
+	module      string // the Go module whose version the binary embeds
+	pkg         string // the command's package path
+	version     string
+	slow        string // how long a cold build takes, for the log
+
+	once *sync.Once
+	bin  *string
+	err  *error
 }
 
 var (
-	buildOnce sync.Once
-	buildBin  string
-	buildErr  error
+	prometheusBuild = pinnedBuild{kind: KindPrometheus, title: "Prometheus", env: "PROMETHEUS_BIN", name: "prometheus",
+		module: modulePath, pkg: modulePath + "/cmd/prometheus", version: PinnedVersion, slow: "5-35 min",
+		once: new(sync.Once), bin: new(string), err: new(error)}
+	victoriaMetricsBuild = pinnedBuild{kind: KindVictoriaMetrics, title: "VictoriaMetrics", env: "VICTORIAMETRICS_BIN", name: "victoria-metrics",
+		module: vmModulePath, pkg: vmModulePath + "/app/victoria-metrics", version: PinnedVictoriaMetrics, slow: "2-15 min",
+		once: new(sync.Once), bin: new(string), err: new(error)}
+	builds = map[string]pinnedBuild{KindPrometheus: prometheusBuild, KindVictoriaMetrics: victoriaMetricsBuild}
 )
 
-// ensurePinned builds at most once per process (later callers share the result,
+// ensure builds at most once per process (later callers share the result,
 // including a failure, so N tests do not retry an N-minute build) and takes a
 // file lock so parallel test processes do not build side by side.
-func ensurePinned(ctx context.Context, logf func(string, ...any)) (string, error) {
-	buildOnce.Do(func() { buildBin, buildErr = buildPinned(ctx, logf) })
-	return buildBin, buildErr
+func (b pinnedBuild) ensure(ctx context.Context, logf func(string, ...any)) (string, error) {
+	b.once.Do(func() { *b.bin, *b.err = b.build(ctx, logf) })
+	return *b.bin, *b.err
 }
 
 // CacheDir is $RSCERTS_CACHE_DIR, else <os.UserCacheDir()>/rscerts.
@@ -107,11 +145,11 @@ func CacheDir() string {
 	return filepath.Join(os.TempDir(), "rscerts-cache")
 }
 
-func pinnedDir() string { return filepath.Join(CacheDir(), "prometheus-"+PinnedVersion) }
+func (b pinnedBuild) dir() string { return filepath.Join(CacheDir(), b.name+"-"+b.version) }
 
-func buildPinned(ctx context.Context, logf func(string, ...any)) (string, error) {
-	dir := pinnedDir()
-	bin := filepath.Join(dir, exeName("prometheus"))
+func (b pinnedBuild) build(ctx context.Context, logf func(string, ...any)) (string, error) {
+	dir := b.dir()
+	bin := filepath.Join(dir, exeName(b.name))
 	if checkExecutable(bin) == nil {
 		return bin, nil
 	}
@@ -131,18 +169,18 @@ func buildPinned(ctx context.Context, logf func(string, ...any)) (string, error)
 		if gr := os.Getenv("GOROOT"); gr != "" && checkExecutable(filepath.Join(gr, "bin", "go")) == nil {
 			goBin = filepath.Join(gr, "bin", "go")
 		} else {
-			return "", errors.New("cannot build Prometheus: `go` not found on PATH")
+			return "", fmt.Errorf("cannot build %s: `go` not found on PATH", b.title)
 		}
 	}
 	// Install into a staging dir and rename, so an interrupted build never
 	// leaves a half-written binary where the next run would trust it.
-	stage, err := os.MkdirTemp(CacheDir(), "prometheus-build-")
+	stage, err := os.MkdirTemp(CacheDir(), b.name+"-build-")
 	if err != nil {
 		return "", err
 	}
 	defer os.RemoveAll(stage)
-	pkg := modulePath + "/cmd/prometheus@" + PinnedVersion
-	logf("building Prometheus %s (%s) into %s: slow once (5-35 min), cached afterwards", PinnedVersion, pkg, dir)
+	pkg := b.pkg + "@" + b.version
+	logf("building %s %s (%s) into %s: slow once (%s), cached afterwards", b.title, b.version, pkg, dir, b.slow)
 	cmd := exec.CommandContext(ctx, goBin, "install", pkg)
 	cmd.Dir = stage // outside any module, so the caller's go.mod/go.work cannot interfere
 	// CGO_ENABLED=0: no C toolchain needed, static binary.
@@ -159,7 +197,7 @@ func buildPinned(ctx context.Context, logf func(string, ...any)) (string, error)
 			case <-done:
 				return
 			case <-tk.C:
-				logf("still building Prometheus %s (%s elapsed)", PinnedVersion, time.Since(start).Round(time.Second))
+				logf("still building %s %s (%s elapsed)", b.title, b.version, time.Since(start).Round(time.Second))
 			}
 		}
 	}()
@@ -171,14 +209,14 @@ func buildPinned(ctx context.Context, logf func(string, ...any)) (string, error)
 		}
 		return "", fmt.Errorf("go install %s failed after %s: %v\n%s", pkg, time.Since(start).Round(time.Second), err, out.String())
 	}
-	built := filepath.Join(stage, exeName("prometheus"))
+	built := filepath.Join(stage, exeName(b.name))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	if err := os.Rename(built, bin); err != nil {
 		return "", err
 	}
-	logf("built Prometheus %s in %s", PinnedVersion, time.Since(start).Round(time.Second))
+	logf("built %s %s in %s", b.title, b.version, time.Since(start).Round(time.Second))
 	return bin, nil
 }
 
@@ -200,24 +238,35 @@ func checkExecutable(p string) error {
 	return nil
 }
 
-var versionRE = regexp.MustCompile(`version\s+v?(\d+\.\d+\.\d+)`)
+var (
+	versionRE   = regexp.MustCompile(`version\s+v?(\d+\.\d+\.\d+)`)
+	vmVersionRE = regexp.MustCompile(`-v(\d+\.\d+\.\d+)`) // victoria-metrics-20260101-...-tags-v1.151.0-0-g...
+)
 
-// binaryVersion returns "2.42.0" or "3.16.0". A `go install`ed Prometheus
+// binaryVersion returns "2.42.0" or "3.16.0" (VictoriaMetrics: "1.151.0"), and whether
+// the binary knows it itself (and so reports it over HTTP). A `go install`ed build
 // prints an empty version (it is set by ldflags in release builds), so fall
 // back to the module version embedded in the binary: v0.316.0 -> 3.16.0.
-func binaryVersion(ctx context.Context, bin string) (string, error) {
+func binaryVersion(ctx context.Context, bin string, b pinnedBuild) (version string, self bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "--version").CombinedOutput()
-	if m := versionRE.FindSubmatch(out); m != nil {
-		return string(m[1]), nil
+	re, flag := versionRE, "--version"
+	if b.kind == KindVictoriaMetrics {
+		re, flag = vmVersionRE, "-version"
 	}
-	if bi, berr := buildinfo.ReadFile(bin); berr == nil && bi.Main.Path == modulePath {
+	out, err := exec.CommandContext(ctx, bin, flag).CombinedOutput()
+	if m := re.FindSubmatch(out); m != nil {
+		return string(m[1]), true, nil
+	}
+	if bi, berr := buildinfo.ReadFile(bin); berr == nil && bi.Main.Path == b.module {
+		if b.kind == KindVictoriaMetrics {
+			return strings.TrimPrefix(bi.Main.Version, "v"), false, nil
+		}
 		if v, ok := moduleToRelease(bi.Main.Version); ok {
-			return v, nil
+			return v, false, nil
 		}
 	}
-	return "", fmt.Errorf("cannot tell the version of %s (err %v): %s", bin, err, strings.TrimSpace(string(out)))
+	return "", false, fmt.Errorf("cannot tell the version of %s (err %v): %s", bin, err, strings.TrimSpace(string(out)))
 }
 
 // moduleToRelease maps Prometheus' Go module versions to releases:

@@ -31,22 +31,42 @@ type Config struct {
 	Jobs           []Job
 	ScrapeInterval time.Duration // default 1s; also the scrape timeout and evaluation interval
 	ExtraArgs      []string      // appended to the command line
+	// ExternalLabels are added to every series the server sends elsewhere (remote write,
+	// federation), as an HA pair's `replica` label; they are not part of its own series.
+	ExternalLabels map[string]string
+	// RemoteWrite are URLs (e.g. a VictoriaMetrics' .../api/v1/write) that a Prometheus
+	// forwards every sample to, batched at most a second.
+	RemoteWrite []string
 }
 
 // renderConfig writes prometheus.yml by hand (no YAML dependency). Every
 // string is a JSON string, which is also a valid YAML double-quoted scalar,
 // so label values such as `client_cert-1:1-crdt.pem` or `a: b # c` survive.
 // major is the Prometheus major version: fields 2.x does not know are only
-// written for 3.x, because 2.x rejects unknown fields.
-func renderConfig(cfg Config, major int) (string, error) {
+// written for 3.x, because 2.x rejects unknown fields. VictoriaMetrics' promscrape
+// (kind KindVictoriaMetrics) also refuses unknown fields, and knows neither 3.x's
+// nor evaluation_interval (it evaluates no rules).
+func renderConfig(cfg Config, kind string, major int) (string, error) {
 	iv := cfg.ScrapeInterval
 	if iv <= 0 {
 		iv = time.Second
 	}
+	if kind == KindVictoriaMetrics {
+		major = 0
+	}
 	var b strings.Builder
 	// scrape_timeout defaults to 10s and must not exceed the interval.
-	fmt.Fprintf(&b, "global:\n  scrape_interval: %s\n  scrape_timeout: %s\n  evaluation_interval: %s\n",
-		promDuration(iv), promDuration(iv), promDuration(iv))
+	fmt.Fprintf(&b, "global:\n  scrape_interval: %s\n  scrape_timeout: %s\n", promDuration(iv), promDuration(iv))
+	if kind != KindVictoriaMetrics {
+		fmt.Fprintf(&b, "  evaluation_interval: %s\n", promDuration(iv))
+	}
+	writeLabels(&b, "  external_labels:\n", "    ", cfg.ExternalLabels)
+	for i, u := range cfg.RemoteWrite {
+		if i == 0 {
+			b.WriteString("remote_write:\n")
+		}
+		fmt.Fprintf(&b, "  - url: %s\n    queue_config:\n      batch_send_deadline: 1s\n", q(u))
+	}
 	b.WriteString("scrape_configs:\n")
 	seen := map[string]bool{}
 	for _, j := range cfg.Jobs {
@@ -124,12 +144,18 @@ func writeScrapeConfig(b *strings.Builder, j Job, name string, targets []Target,
 				labels["job"] = j.Name
 			}
 		}
-		if len(labels) > 0 {
-			b.WriteString("        labels:\n")
-			for _, k := range sortedKeys(labels) {
-				fmt.Fprintf(b, "          %s: %s\n", q(k), q(labels[k]))
-			}
-		}
+		writeLabels(b, "        labels:\n", "          ", labels)
+	}
+}
+
+// writeLabels writes head and then one `"name": "value"` line per label, if there are any.
+func writeLabels(b *strings.Builder, head, indent string, labels map[string]string) {
+	if len(labels) == 0 {
+		return
+	}
+	b.WriteString(head)
+	for _, k := range sortedKeys(labels) {
+		fmt.Fprintf(b, "%s%s: %s\n", indent, q(k), q(labels[k]))
 	}
 }
 

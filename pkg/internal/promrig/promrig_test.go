@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -150,8 +151,8 @@ func TestTargetParams(t *testing.T) {
 func TestStopReallyStops(t *testing.T) {
 	t.Parallel()
 	s := Start(t, Config{})
-	if s.Version == "" || (s.Major != 2 && s.Major != 3) {
-		t.Errorf("version %q major %d", s.Version, s.Major)
+	if want := map[string][]int{KindPrometheus: {2, 3}, KindVictoriaMetrics: {1}}[s.Kind]; s.Version == "" || !slices.Contains(want, s.Major) {
+		t.Errorf("%s version %q major %d", s.Kind, s.Version, s.Major)
 	}
 	host := strings.TrimPrefix(s.URL, "http://")
 	c, err := net.Dial("tcp", host)
@@ -171,7 +172,7 @@ func TestStopReallyStops(t *testing.T) {
 		t.Fatalf("port %s still accepts connections after Stop", host)
 	}
 	if !strings.Contains(s.Log(), "See you next time") && !strings.Contains(s.Log(), "Received an OS signal") &&
-		!strings.Contains(s.Log(), "Received SIGTERM") {
+		!strings.Contains(s.Log(), "Received SIGTERM") && !strings.Contains(s.Log(), "VictoriaMetrics has been stopped") {
 		t.Logf("log tail (no clean-shutdown line found):\n%s", tail(s.Log(), 10))
 	}
 }
@@ -179,7 +180,7 @@ func TestStopReallyStops(t *testing.T) {
 func TestRenderConfigQuotingAndVersions(t *testing.T) {
 	yml, err := renderConfig(Config{ScrapeInterval: 1500 * time.Millisecond, Jobs: []Job{{
 		Name: `j"1`, Targets: []Target{{Address: "h:1", Labels: map[string]string{"k": "v: #x\n"}}},
-	}}}, 2)
+	}}}, KindPrometheus, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,14 @@ func TestRenderConfigQuotingAndVersions(t *testing.T) {
 	if strings.Contains(yml, "fallback_scrape_protocol") {
 		t.Error("2.x config must not carry 3.x-only fields")
 	}
-	if _, err := renderConfig(Config{Jobs: []Job{{Name: "a"}, {Name: "a"}}}, 3); err == nil {
+	for _, kind := range []string{KindPrometheus, KindVictoriaMetrics} {
+		yml, _ := renderConfig(Config{ExternalLabels: map[string]string{"replica": "a"}}, kind, 3)
+		if strings.Contains(yml, "evaluation_interval") != (kind == KindPrometheus) || strings.Contains(yml, "fallback_scrape_protocol") ||
+			!strings.Contains(yml, "external_labels:\n    \"replica\": \"a\"\n") {
+			t.Errorf("%s config:\n%s", kind, yml)
+		}
+	}
+	if _, err := renderConfig(Config{Jobs: []Job{{Name: "a"}, {Name: "a"}}}, KindPrometheus, 3); err == nil {
 		t.Error("duplicate job names accepted")
 	}
 	for mod, want := range map[string]string{"v0.316.0": "3.16.0", "v0.300.1": "3.0.1", "v0.54.1": "2.54.1"} {

@@ -23,13 +23,17 @@ const (
 	bindRetries  = 5
 )
 
-// Server is a running Prometheus.
+// Server is a running Prometheus (or VictoriaMetrics, see StoreKind).
 type Server struct {
-	URL        string // http://127.0.0.1:port
-	Version    string // e.g. "2.42.0", "3.16.0"
-	Major      int    // 2 or 3
-	Bin        string // the binary that runs
-	ConfigYAML string // the rendered prometheus.yml
+	URL     string // http://127.0.0.1:port
+	Kind    string // KindPrometheus or KindVictoriaMetrics
+	Version string // e.g. "2.42.0", "3.16.0"; VictoriaMetrics "1.151.0"
+	Major   int    // 2 or 3; VictoriaMetrics 1
+	// SelfVersion: the binary knows its version (a release build); a `go install` build
+	// does not, and reports an empty one over HTTP.
+	SelfVersion bool
+	Bin         string // the binary that runs
+	ConfigYAML  string // the rendered prometheus.yml (VictoriaMetrics: its -promscrape.config)
 
 	cmd      *exec.Cmd
 	log      *tailBuffer
@@ -38,18 +42,41 @@ type Server struct {
 	stopOnce sync.Once
 }
 
-// Start runs Prometheus with cfg on a free loopback port, waits until it is
-// ready and registers t.Cleanup to stop it. It skips or fails like Binary
-// when there is no Prometheus, and fails with the log tail if it cannot start.
+// Start runs the store chosen by RSCERTS_STORE (StoreKind) with cfg on a free loopback
+// port, waits until it is ready and registers t.Cleanup to stop it. It skips or fails like
+// Binary when there is no binary, and fails with the log tail if it cannot start.
 func Start(t testing.TB, cfg Config) *Server {
 	t.Helper()
-	bin := Binary(t)
-	version, err := binaryVersion(context.Background(), bin)
+	if StoreKind(t) == KindVictoriaMetrics {
+		return StartVictoriaMetrics(t, cfg)
+	}
+	return StartPrometheus(t, cfg)
+}
+
+// StartPrometheus is Start with a Prometheus, whatever RSCERTS_STORE says.
+func StartPrometheus(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	return start(t, cfg, prometheusBuild, Binary(t))
+}
+
+// StartVictoriaMetrics is Start with a VictoriaMetrics single-node, whatever RSCERTS_STORE
+// says. It scrapes cfg's jobs itself and accepts remote writes at /api/v1/write.
+func StartVictoriaMetrics(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	return start(t, cfg, victoriaMetricsBuild, VictoriaMetricsBinary(t))
+}
+
+func start(t testing.TB, cfg Config, b pinnedBuild, bin string) *Server {
+	t.Helper()
+	version, self, err := binaryVersion(context.Background(), bin, b)
 	if err != nil {
 		t.Fatalf("promrig: %v", err)
 	}
 	major, _ := strconv.Atoi(strings.SplitN(version, ".", 2)[0])
-	yml, err := renderConfig(cfg, major)
+	if err := checkConfig(b.kind, cfg); err != nil {
+		t.Fatal(err)
+	}
+	yml, err := renderConfig(cfg, b.kind, major)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,45 +88,37 @@ func Start(t testing.TB, cfg Config) *Server {
 		t.Fatal(err)
 	}
 	for attempt := 1; ; attempt++ {
-		s, err := launch(bin, cfgPath, filepath.Join(dir, fmt.Sprintf("data%d", attempt)), cfg.ExtraArgs)
+		s, err := launch(b.kind, bin, cfgPath, filepath.Join(dir, fmt.Sprintf("data%d", attempt)), cfg.ExtraArgs)
 		if err != nil {
 			t.Fatalf("promrig: start %s: %v", bin, err)
 		}
-		s.Version, s.Major, s.Bin, s.ConfigYAML = version, major, bin, yml
+		s.Version, s.Major, s.SelfVersion, s.Bin, s.ConfigYAML = version, major, self, bin, yml
 		t.Cleanup(s.Stop)
 		err = s.waitReady(startTimeout)
 		if err == nil {
-			t.Logf("promrig: Prometheus %s ready at %s", version, s.URL)
+			t.Logf("promrig: %s %s ready at %s", b.title, version, s.URL)
 			return s
 		}
 		s.Stop()
 		// The port was free when picked but another process may take it before
-		// Prometheus binds it; pick again.
+		// the store binds it; pick again.
 		if attempt < bindRetries && strings.Contains(s.Log(), "address already in use") {
 			continue
 		}
-		t.Fatalf("promrig: Prometheus %s (%s) did not become ready: %v\nconfig:\n%s\nlog tail:\n%s",
-			version, bin, err, yml, tail(s.Log(), 60))
+		t.Fatalf("promrig: %s %s (%s) did not become ready: %v\nconfig:\n%s\nlog tail:\n%s",
+			b.title, version, bin, err, yml, tail(s.Log(), 60))
 	}
 }
 
-func launch(bin, cfgPath, dataDir string, extra []string) (*Server, error) {
+func launch(kind, bin, cfgPath, dataDir string, extra []string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	// Only flags that both 2.42 (Debian) and 3.x accept.
-	args := append([]string{
-		"--config.file=" + cfgPath,
-		"--storage.tsdb.path=" + dataDir,
-		"--web.listen-address=" + addr,
-		"--web.enable-lifecycle",
-		"--log.level=info",
-	}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = filepath.Dir(cfgPath) // anything Prometheus writes relative lands in the temp dir
-	s := &Server{URL: "http://" + addr, cmd: cmd, log: &tailBuffer{max: logLimit}, exited: make(chan struct{})}
+	cmd := exec.Command(bin, launchArgs(kind, cfgPath, dataDir, addr, extra)...)
+	cmd.Dir = filepath.Dir(cfgPath) // anything the store writes relative lands in the temp dir
+	s := &Server{URL: "http://" + addr, Kind: kind, cmd: cmd, log: &tailBuffer{max: logLimit}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	setProcAttr(cmd)
 	if err := cmd.Start(); err != nil {
@@ -130,7 +149,7 @@ func (s *Server) waitReady(timeout time.Duration) error {
 		default:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+readyPath(s.Kind), nil)
 		resp, err := httpClient.Do(req)
 		if err == nil {
 			resp.Body.Close()

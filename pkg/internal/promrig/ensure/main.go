@@ -1,5 +1,6 @@
 // Command ensure prints the path of the pinned Prometheus 3 binary, building it from the Go
-// module proxy into the cache first if needed. The mage `ci` target uses it so the slow build
+// module proxy into the cache first if needed; `ensure victoriametrics` does the same for the
+// pinned VictoriaMetrics single-node. The mage `ci` target uses it so the slow build
 // happens once, before the tests, and every integration test runs against the same binary.
 package main
 
@@ -15,9 +16,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	bin, err := promrig.EnsureBinary(ctx)
+	kind := promrig.KindPrometheus
+	if len(os.Args) > 1 {
+		kind = os.Args[1]
+	}
+	bin, err := promrig.EnsureStoreBinary(ctx, kind)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ensure prometheus:", err)
+		fmt.Fprintf(os.Stderr, "ensure %s: %v\n", kind, err)
 		os.Exit(1)
 	}
 	fmt.Println(bin)
