@@ -15,13 +15,13 @@ import (
 	"github.com/seed/rscerts/pkg/prom"
 )
 
-// CheckHealth is the "Save & test" button: it reaches Prometheus, names its version, and
-// says what certificate data it found, or exactly what is wrong.
+// CheckHealth is the "Save & test" button: it reaches Prometheus, names the store and its
+// version, and says what certificate data it found, or exactly what is wrong.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if d.configErr != nil {
 		return healthError(d.configErr.Error()), nil
 	}
-	version, err := d.client.Version(ctx)
+	store, err := d.client.Store(ctx)
 	if err != nil {
 		return healthError(message(err)), nil
 	}
@@ -30,10 +30,7 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if err != nil {
 		return healthError(message(err)), nil
 	}
-	prefix := "Prometheus"
-	if version != "" {
-		prefix += " " + version
-	}
+	prefix := store.String() // "Prometheus 3.16.0", "VictoriaMetrics"
 	if len(snap.Certificates) == 0 {
 		return healthError(fmt.Sprintf("%s is reachable at %s but has no Redis Software certificate metrics (%s): scrape https://<cluster>:8070/ (v1) or https://<cluster>:8070/v2 (v2) of every cluster", prefix, d.client.URL(), wantedMetrics(d.settings.MetricVersion))), nil
 	}

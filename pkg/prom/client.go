@@ -147,17 +147,3 @@ func (c *Client) query(ctx context.Context, path string, form url.Values) (Value
 func formatTime(t time.Time) string {
 	return strconv.FormatFloat(float64(t.Unix())+float64(t.Nanosecond())/1e9, 'f', -1, 64)
 }
-
-// Version asks Prometheus for its build info. Prometheus-compatible stores without that
-// endpoint (404) answer "" and no error, so health checks can fall back to a query.
-func (c *Client) Version(ctx context.Context) (string, error) {
-	ctx, code := withStatus(ctx)
-	bi, err := c.api.Buildinfo(ctx)
-	if err != nil {
-		if code.get() == http.StatusNotFound {
-			return "", nil
-		}
-		return "", c.fail(err, code.get())
-	}
-	return bi.Version, nil
-}

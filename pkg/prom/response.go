@@ -19,11 +19,7 @@ func decodeResponse(resp *http.Response, body []byte) (Value, []string, error) {
 	// (a proxy's 502, a 503 while shutting down) may carry anything.
 	apiErrorCode := code == http.StatusBadRequest || code == http.StatusUnprocessableEntity
 	if code/100 != 2 && !apiErrorCode {
-		typ, msg := v1.ErrClient, fmt.Sprintf("client error: %d", code)
-		if code/100 == 5 {
-			typ, msg = v1.ErrServer, fmt.Sprintf("server error: %d", code)
-		}
-		return nil, nil, &v1.Error{Type: typ, Msg: msg, Detail: string(body)}
+		return nil, nil, httpError(code, body)
 	}
 	r, err := parseAnswer(body)
 	if err != nil {
@@ -42,6 +38,15 @@ func decodeResponse(resp *http.Response, body []byte) (Value, []string, error) {
 		return nil, r.warnings, &v1.Error{Type: v1.ErrBadResponse, Msg: "no result in the answer"}
 	}
 	return r.value, r.warnings, nil
+}
+
+// httpError is a non-2xx answer as client_golang's api client reports it.
+func httpError(code int, body []byte) error {
+	typ, msg := v1.ErrClient, fmt.Sprintf("client error: %d", code)
+	if code/100 == 5 {
+		typ, msg = v1.ErrServer, fmt.Sprintf("server error: %d", code)
+	}
+	return &v1.Error{Type: typ, Msg: msg, Detail: string(body)}
 }
 
 type answer struct {
