@@ -40,26 +40,41 @@ func Vet() error {
 
 // Integration runs every Go test with the race detector against a real Prometheus: the pinned
 // Prometheus 3 (built once into the cache), then again, for the packages that talk to
-// Prometheus, with a `prometheus` found on PATH (e.g. Debian's 2.42) when there is one.
+// Prometheus, with a `prometheus` found on PATH (e.g. Debian's 2.42) when there is one, and
+// a third time on VictoriaMetrics single-node (RSCERTS_STORE=victoriametrics: $VICTORIAMETRICS_BIN,
+// else the pinned release built once into the cache), which scrapes the same targets itself.
 func Integration() error {
 	pinned, err := sh.Output("go", "run", "./pkg/internal/promrig/ensure")
 	if err != nil {
 		return fmt.Errorf("pinned Prometheus: %w", err)
 	}
-	env := map[string]string{"REQUIRE_PROMETHEUS": "1", "PROMETHEUS_BIN": strings.TrimSpace(pinned)}
-	if err := sh.RunWithV(env, "go", "test", "-race", "-count=1", "-timeout=30m", "./pkg/..."); err != nil {
+	vm := os.Getenv("VICTORIAMETRICS_BIN")
+	if vm == "" {
+		if vm, err = sh.Output("go", "run", "./pkg/internal/promrig/ensure", "victoriametrics"); err != nil {
+			return fmt.Errorf("pinned VictoriaMetrics: %w", err)
+		}
+	}
+	env := map[string]string{"REQUIRE_PROMETHEUS": "1", "PROMETHEUS_BIN": strings.TrimSpace(pinned),
+		"VICTORIAMETRICS_BIN": strings.TrimSpace(vm), "RSCERTS_STORE": "prometheus"}
+	test := func(pkgs ...string) error {
+		return sh.RunWithV(env, "go", append([]string{"test", "-race", "-count=1", "-timeout=30m"}, pkgs...)...)
+	}
+	if err := test("./pkg/..."); err != nil {
 		return err
 	}
-	other, err := exec.LookPath("prometheus")
-	if err != nil {
-		fmt.Println("no other prometheus on PATH: second pass skipped")
-		return nil
-	}
-	env["PROMETHEUS_BIN"] = other
-	// Every test that talks to Prometheus: the rig's own, the integration and hardening tests
+	// Every test that talks to the store: the rig's own, the integration and hardening tests
 	// of the handlers, and the protocol end-to-end tests of the built plugin.
-	return sh.RunWithV(env, "go", "test", "-race", "-count=1", "-timeout=30m",
-		"./pkg/internal/promrig/", "./pkg/pluginhost/", "./pkg/e2e/")
+	storeTests := []string{"./pkg/internal/promrig/", "./pkg/pluginhost/", "./pkg/e2e/"}
+	if other, err := exec.LookPath("prometheus"); err != nil {
+		fmt.Println("no other prometheus on PATH: second pass skipped")
+	} else {
+		env["PROMETHEUS_BIN"] = other
+		if err := test(storeTests...); err != nil {
+			return err
+		}
+	}
+	env["RSCERTS_STORE"] = "victoriametrics"
+	return test(storeTests...)
 }
 
 // Frontend installs npm packages (npm ci) and runs typecheck, lint, jest and the production build.
