@@ -108,20 +108,18 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 	// A short lookback makes the missing-series subquery step 10s, so the vanish test does not
 	// wait for a minute boundary.
 	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
-	// Source (and the versions health names) comes from the census, which rides with the
-	// lookback answer and is evaluated at a 10s step boundary here: wait for the first boundary
-	// after every target was scraped, or a freshly started rig's census would predate some series.
-	time.Sleep(time.Until(r.ready.Truncate(10 * time.Second).Add(10 * time.Second)))
+	// No waiting: the first query after every target's first scrape must already be exact
+	// (Source, versions in health); first_scrape_test.go starts from the harder cases.
 
 	t.Run("health names version and what was found", func(t *testing.T) {
 		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The version is what Prometheus' buildinfo says (empty for a `go install` build).
-		if h.Status != backend.HealthStatusOk || !strings.HasPrefix(h.Message, strings.TrimSpace("Prometheus "+r.buildVersion(t))+": ") ||
+		// The store and the version it reports (empty for a `go install` build).
+		if h.Status != backend.HealthStatusOk || !strings.HasPrefix(h.Message, r.storeName(t)+": ") ||
 			!strings.Contains(h.Message, "v1 and v2 metrics: 4 clusters") {
-			t.Fatalf("health %v: %q (Prometheus %s)", h.Status, h.Message, r.prom.Version)
+			t.Fatalf("health %v: %q (%s %s)", h.Status, h.Message, r.prom.Name(), r.prom.Version)
 		}
 	})
 
@@ -260,7 +258,7 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 					}
 					return s
 				}
-				merged, perVersion := decode(req.PresentExpr()), decode(promql.PresentByVersion(req.Selection()))
+				merged, perVersion := decode(req.RangeExpr()), decode(promql.PresentByVersion(req.Selection()))
 				if len(merged) == 0 && time.Now().Before(deadline) {
 					time.Sleep(2 * time.Second)
 					continue
@@ -288,36 +286,20 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		}
 	})
 
-	t.Run("a vanished certificate stays, as missing", func(t *testing.T) {
-		queriedBefore := time.Now()
-		before := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "certificates": []string{"api"}}))
-		if len(before) != 1 {
+	t.Run("a vanished certificate is missing on the next query", func(t *testing.T) {
+		filter := map[string]any{"clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "certificates": []string{"api"}}
+		before := tableRows(t, r.query(t, ds, filter))
+		if len(before) != 1 || before[0].Status == "missing" {
 			t.Fatalf("before: %+v", before)
 		}
-		// The missing-series subquery looks at 10s-aligned steps (lookback 1m / 6); a series
-		// must have lived across one of them to be remembered.
-		time.Sleep(time.Until(r.ready.Add(21 * time.Second)))
-		r.sim.Vanish("c1.example.com", "2", "api")
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			rows := tableRows(t, r.query(t, ds, map[string]any{"clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "certificates": []string{"api"}}))
-			if len(rows) == 1 && rows[0].Status == "missing" {
-				got := rows[0]
-				// Expiry from the last sample: sample time + value. The simulator's clock is frozen
-				// while Prometheus' is not, so it may have moved forward by the time between the
-				// first query and the last sample, never more, never backwards.
-				if d := got.ExpiresAt.Sub(before[0].ExpiresAt); d > time.Since(queriedBefore)+time.Second || d < -2*time.Second {
-					t.Fatalf("missing row expiry moved by %s: %+v vs %+v", d, got, before[0])
-				}
-				if math.Abs(got.Days-time.Until(got.ExpiresAt).Hours()/24) > 0.01 {
-					t.Fatalf("days not recomputed from expiry: %+v", got)
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("never reported missing: %+v", rows)
-			}
-			time.Sleep(500 * time.Millisecond)
+		vanished := r.vanish(t, ref{"c1.example.com", "2", "api"})
+		rows := tableRows(t, r.query(t, ds, filter))
+		if len(rows) != 1 || rows[0].Status != "missing" {
+			t.Fatalf("not missing on the first query after the store lost it: %+v", rows)
+		}
+		r.checkLastExpiry(t, rows[0], ref{"c1.example.com", "2", "api"}, vanished)
+		if math.Abs(rows[0].Days-time.Until(rows[0].ExpiresAt).Hours()/24) > 0.01 {
+			t.Fatalf("days not recomputed from expiry: %+v", rows[0])
 		}
 	})
 }

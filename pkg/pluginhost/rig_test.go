@@ -2,12 +2,15 @@ package pluginhost
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/seed/rscerts/pkg/internal/demorig"
 	"github.com/seed/rscerts/pkg/internal/promrig"
+	"github.com/seed/rscerts/pkg/promql"
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
@@ -23,8 +26,102 @@ type rig struct {
 
 func startRig(t *testing.T) *rig {
 	t.Helper()
-	d := demorig.Start(t)
+	return startRigHiding(t)
+}
+
+// startRigHiding starts the rig with these certificates hidden until restored.
+func startRigHiding(t *testing.T, hidden ...ref) *rig {
+	t.Helper()
+	var hide []demorig.Hidden
+	for _, h := range hidden {
+		hide = append(hide, demorig.Hidden{Cluster: h.cluster, Node: h.node, Certificate: h.certificate})
+	}
+	d := demorig.StartHiding(t, hide...)
 	return &rig{sim: d.Sim, prom: d.Prom, instanceOf: d.InstanceOf, ready: d.Ready}
+}
+
+// ref names one certificate of a docs-schema cluster (c1 or c2 of the demo fleet, whose v1
+// and v2 series both carry cluster, node and logical_name).
+type ref struct{ cluster, node, certificate string }
+
+// storeSelector selects every version's series of the certificate in the store.
+func (c ref) storeSelector() string {
+	return fmt.Sprintf(`{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster=%q,node=%q,logical_name=%q}`, c.cluster, c.node, c.certificate)
+}
+
+// storeHas tells whether the store has a present series of the certificate now.
+func (r *rig) storeHas(t *testing.T, c ref) bool {
+	t.Helper()
+	return len(r.prom.QuerySamples(t, c.storeSelector())) > 0
+}
+
+// waitStore waits until the store has (or no longer has) the certificate; it is the store's
+// state a query describes, and a scrape decides it, not the simulator's flag.
+func (r *rig) waitStore(t *testing.T, c ref, present bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for r.storeHas(t, c) != present {
+		if time.Now().After(deadline) {
+			t.Fatalf("the store still has present=%v for %v after 30s", !present, c)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// vanish hides the certificate and waits until the store no longer has it; it returns when
+// it was hidden (its last sample is at most a scrape before).
+func (r *rig) vanish(t *testing.T, c ref) time.Time {
+	t.Helper()
+	at := time.Now()
+	r.sim.Vanish(c.cluster, c.node, c.certificate)
+	r.waitStore(t, c, false)
+	return at
+}
+
+// restore shows the certificate again and waits until the store has it.
+func (r *rig) restore(t *testing.T, c ref) {
+	t.Helper()
+	r.sim.Restore(c.cluster, c.node, c.certificate)
+	r.waitStore(t, c, true)
+}
+
+// remaining is the certificate's (frozen) value in the simulator.
+func (r *rig) remaining(t *testing.T, c ref) time.Duration {
+	t.Helper()
+	for _, s := range r.sim.Certificates() {
+		if s.Cluster == c.cluster && s.Node == c.node && s.Name == c.certificate {
+			return time.Duration(s.RemainingSeconds * float64(time.Second))
+		}
+	}
+	t.Fatalf("no certificate %v in the simulator", c)
+	return 0
+}
+
+// checkLastExpiry checks a missing row's expiry against its last sample: the simulator's
+// clock is frozen, so that sample's value is the simulator's, taken at most a scrape interval
+// before the certificate was hidden (and never after); the plugin may overstate it by less
+// than promql.FineStep when the scrape interval is shorter than that.
+func (r *rig) checkLastExpiry(t *testing.T, got row, c ref, hiddenAt time.Time) {
+	t.Helper()
+	v := r.remaining(t, c)
+	lo, hi := hiddenAt.Add(-r.prom.ScrapeInterval-time.Second+v), hiddenAt.Add(v+promql.FineStep+time.Second)
+	if got.ExpiresAt.Before(lo) || got.ExpiresAt.After(hi) {
+		t.Errorf("%v: expires at %s, want its last sample's %s .. %s", c, got.ExpiresAt.Format(time.RFC3339Nano), lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano))
+	}
+}
+
+// storeName is how health must name the rig's store: "Prometheus " and the version its
+// buildinfo reports (empty for a `go install` build); VictoriaMetrics (whose buildinfo
+// always says 2.24.0) with its release when the binary knows it.
+func (r *rig) storeName(t *testing.T) string {
+	t.Helper()
+	if r.prom.Kind == promrig.KindVictoriaMetrics {
+		if r.prom.SelfVersion {
+			return "VictoriaMetrics " + r.prom.Version
+		}
+		return "VictoriaMetrics"
+	}
+	return strings.TrimSpace("Prometheus " + r.buildVersion(t))
 }
 
 // buildVersion asks the rig's Prometheus for the version its buildinfo reports.

@@ -28,14 +28,11 @@ func (s Store) String() string {
 // whatever its release, so that Grafana uses its Prometheus 2.24 code paths.
 const vmFakeVersion = "2.24.0"
 
-type buildinfoAnswer struct {
-	Status string `json:"status"`
-	Data   struct {
-		Application string `json:"application"` // Grafana Mimir names itself here
-		Version     string `json:"version"`
-		Revision    string `json:"revision"`
-		GoVersion   string `json:"goVersion"`
-	} `json:"data"`
+type buildinfo struct {
+	Application string `json:"application"` // Grafana Mimir names itself here
+	Version     string `json:"version"`
+	Revision    string `json:"revision"`
+	GoVersion   string `json:"goVersion"`
 }
 
 // Store asks the store what it is, in one request (two for VictoriaMetrics), each relative
@@ -45,23 +42,21 @@ type buildinfoAnswer struct {
 // config, which carries its real version in release builds. A store without build info
 // (404) is "Prometheus" without a version, as before.
 func (c *Client) Store(ctx context.Context) (Store, error) {
-	var bi buildinfoAnswer
-	code, err := c.getJSON(ctx, "/api/v1/status/buildinfo", &bi)
+	var bi buildinfo
+	code, err := c.get(ctx, "/api/v1/status/buildinfo", func(code int, body []byte) error { return apiData(code, body, &bi) })
 	switch {
 	case code == http.StatusNotFound:
 		return Store{Name: "Prometheus"}, nil
 	case err != nil:
 		return Store{}, err
-	case bi.Status != "success":
-		return Store{}, c.fail(&v1.Error{Type: v1.ErrBadResponse, Msg: fmt.Sprintf("build info status %q", bi.Status)}, code)
-	case bi.Data.Application != "":
-		return Store{Name: bi.Data.Application, Version: bi.Data.Version}, nil
-	case bi.Data.Version == vmFakeVersion && bi.Data.Revision == "" && bi.Data.GoVersion == "":
+	case bi.Application != "":
+		return Store{Name: bi.Application, Version: bi.Version}, nil
+	case bi.Version == vmFakeVersion && bi.Revision == "" && bi.GoVersion == "":
 		if s, ok := c.victoriaMetrics(ctx); ok {
 			return s, nil
 		}
 	}
-	return Store{Name: "Prometheus", Version: bi.Data.Version}, nil
+	return Store{Name: "Prometheus", Version: bi.Version}, nil
 }
 
 // victoriaMetrics reads VictoriaMetrics' UI config (vmui/config.json, served under the same
@@ -72,15 +67,21 @@ func (c *Client) victoriaMetrics(ctx context.Context) (Store, bool) {
 		Version string          `json:"version"`
 		License json.RawMessage `json:"license"`
 	}
-	if _, err := c.getJSON(ctx, "/vmui/config.json", &ui); err != nil || ui.License == nil {
+	plain := func(code int, body []byte) error {
+		if code/100 != 2 {
+			return httpError(code, body)
+		}
+		return json.Unmarshal(body, &ui)
+	}
+	if _, err := c.get(ctx, "/vmui/config.json", plain); err != nil || ui.License == nil {
 		return Store{}, false
 	}
 	return Store{Name: "VictoriaMetrics", Version: strings.TrimPrefix(ui.Version, "v")}, true
 }
 
-// getJSON GETs path (relative to the URL) and decodes a 2xx JSON answer into v. Failures
-// are classified like a query's; code is the HTTP status (0 if there was none).
-func (c *Client) getJSON(ctx context.Context, path string, v any) (code int, err error) {
+// get GETs path (relative to the URL) and hands the answer to read. Failures are classified
+// like a query's; code is the HTTP status (0 if there was none).
+func (c *Client) get(ctx context.Context, path string, read func(code int, body []byte) error) (code int, err error) {
 	ctx, status := withStatus(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.raw.URL(path, nil).String(), nil)
 	if err != nil {
@@ -91,11 +92,37 @@ func (c *Client) getJSON(ctx context.Context, path string, v any) (code int, err
 		return status.get(), c.fail(err, status.get())
 	}
 	defer release()
-	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, c.fail(httpError(resp.StatusCode, body), resp.StatusCode)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return resp.StatusCode, c.fail(&v1.Error{Type: v1.ErrBadResponse, Msg: err.Error()}, resp.StatusCode)
+	if err := read(resp.StatusCode, body); err != nil {
+		return resp.StatusCode, c.fail(err, resp.StatusCode)
 	}
 	return resp.StatusCode, nil
+}
+
+// apiData decodes the data of a Prometheus API answer into v, failing as client_golang's
+// api client does (a JSON error body on 400 and 422 is the API's own error).
+func apiData(code int, body []byte, v any) error {
+	apiErrorCode := code == http.StatusBadRequest || code == http.StatusUnprocessableEntity
+	if code/100 != 2 && !apiErrorCode {
+		return httpError(code, body)
+	}
+	var a struct {
+		Status    string          `json:"status"`
+		ErrorType v1.ErrorType    `json:"errorType"`
+		Error     string          `json:"error"`
+		Data      json.RawMessage `json:"data"`
+	}
+	switch err := json.Unmarshal(body, &a); {
+	case err != nil && apiErrorCode:
+		return &v1.Error{Type: v1.ErrClient, Msg: fmt.Sprintf("client error: %d", code), Detail: string(body)}
+	case err != nil:
+		return &v1.Error{Type: v1.ErrBadResponse, Msg: err.Error()}
+	case a.Status == "error":
+		return &v1.Error{Type: a.ErrorType, Msg: a.Error}
+	case apiErrorCode || a.Status != "success":
+		return &v1.Error{Type: v1.ErrBadResponse, Msg: fmt.Sprintf("inconsistent body for response code %d", code)}
+	}
+	if err := json.Unmarshal(a.Data, v); err != nil {
+		return &v1.Error{Type: v1.ErrBadResponse, Msg: err.Error()}
+	}
+	return nil
 }

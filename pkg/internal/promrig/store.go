@@ -51,6 +51,9 @@ func launchArgs(kind, cfgPath, dataDir, addr string, extra []string) []string {
 			"-storageDataPath=" + dataDir,
 			"-httpListenAddr=" + addr,
 			"-search.latencyOffset=" + vmLatencyOffset,
+			// The default, 16 KiB, refuses a query filtering on a few hundred clusters, which
+			// the tests send (and which Prometheus accepts); README says so to users.
+			"-search.maxQueryLen=1048576",
 		}, extra...)
 	}
 	// Only flags that both 2.42 (Debian) and 3.x accept.
