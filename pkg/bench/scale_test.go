@@ -126,15 +126,15 @@ type scaleResult struct {
 	refreshRequests, panels             int
 }
 
-// ownExpr is the PromQL the plugin sends for a whole-fleet table and time series (one
-// expression, evaluated at an instant or over a range).
-func ownExpr(tb testing.TB) string {
+// ownExprs are the PromQL the plugin sends for a whole-fleet table (at an instant, with the
+// recent window of a lookback answer half a minute old) and time series (over a range).
+func ownExprs(tb testing.TB) (instant, rng string) {
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://bench"})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
-	return req.PresentExpr()
+	return req.InstantExpr(35 * time.Second), req.RangeExpr()
 }
 
 func scale(b *testing.B, clusters int) scaleResult {
@@ -148,7 +148,7 @@ func scale(b *testing.B, clusters int) scaleResult {
 	rawInst := f.proxy.URL + "/api/v1/query?" + url.Values{"query": {rawSelectors}, "time": {fmt.Sprint(at.Unix())}}.Encode()
 	res.instRaw = measure(b, f.proxy, func() { rawGet(b, rawInst) })
 	res.instantRatio = pairedRatio(func() { runQuery(b, ds, inst) }, func() { rawGet(b, rawInst) })
-	presentExpr := ownExpr(b)
+	presentExpr, rangeExpr := ownExprs(b)
 	ownInst := func(at time.Time) string {
 		return f.proxy.URL + "/api/v1/query?" + url.Values{"query": {presentExpr}, "time": {fmt.Sprint(at.Unix())}}.Encode()
 	}
@@ -178,7 +178,7 @@ func scale(b *testing.B, clusters int) scaleResult {
 		"end": {strconv.FormatInt(at.Unix(), 10)}, "step": {"120"}}.Encode()
 	res.rangeRaw = measure(b, f.proxy, func() { rawGet(b, rawRange) })
 	res.rangeRatio = pairedRatio(func() { runQuery(b, ds, rq) }, func() { rawGet(b, rawRange) })
-	ownRange := strings.Replace(rawRange, url.Values{"query": {rawSelectors}}.Encode(), url.Values{"query": {presentExpr}}.Encode(), 1)
+	ownRange := strings.Replace(rawRange, url.Values{"query": {rawSelectors}}.Encode(), url.Values{"query": {rangeExpr}}.Encode(), 1)
 	if ownRange == rawRange {
 		b.Fatal("could not put the plugin's PromQL into the range request")
 	}

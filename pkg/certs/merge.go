@@ -11,8 +11,8 @@ import (
 // Prometheus.
 type Observation struct {
 	Labels Labels
-	// Version reported it; "" for a present row Prometheus merged across
-	// versions, whose versions come from the census (see MergeWithSeen).
+	// Version reported it: one version, or a "+"-joined set for a row
+	// Prometheus merged across versions ("v1+v2").
 	Version Version
 	// Present: the series exists at evaluation time and Seconds is the
 	// remaining lifetime then. Otherwise the series vanished within the
@@ -73,12 +73,6 @@ type mergeAcc struct {
 // The result is sorted by DaysRemaining ascending (NaN first), then Cluster,
 // Node, Certificate.
 func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
-	return merge(obs, nil, customerManagedINE, th, now)
-}
-
-// merge is Merge where the versions of a present observation without one come
-// from census.
-func merge(obs []Observation, census map[Identity]versionSet, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
 	// Sized for at most one row per observation, what the engine passes:
 	// Prometheus has already merged the /v2 targets' copies and, for the
 	// common schemas, v1 with v2. An index that grows rehashes every entry.
@@ -100,11 +94,7 @@ func merge(obs []Observation, census map[Identity]versionSet, customerManagedINE
 			a.anyPath = i
 		}
 		if o.Present {
-			if o.Version == "" {
-				a.presentVers.union(census[id])
-			} else {
-				a.presentVers.add(o.Version)
-			}
+			a.presentVers.add(o.Version)
 			if a.present < 0 {
 				a.present = i
 			} else if c := cmpValue(o.Seconds, obs[a.present].Seconds); c < 0 || c == 0 && pathBeats(o, &obs[a.present]) {

@@ -5,25 +5,16 @@ import "time"
 // Seen is what the shared lookback answer tells every query until it is refreshed: the
 // certificates seen in the lookback window (observations that are not Present), merged once
 // (at fleet scale that answer lists every certificate of the last hour, and merging it again
-// for each of a dashboard's panels was half the work of turning answers into rows), and the
-// census of which versions report each certificate.
+// for each of a dashboard's panels was half the work of turning answers into rows).
 type Seen struct {
-	rows   []Certificate    // one per identity, as Merge makes a row that has no present observation
-	paths  []string         // per row: the first observation (input order) that has a path, "" if none
-	index  map[Identity]int // into rows
-	census map[Identity]versionSet
+	rows  []Certificate    // one per identity, as Merge makes a row that has no present observation
+	paths []string         // per row: the first observation (input order) that has a path, "" if none
+	index map[Identity]int // into rows
 }
 
-// NewSeen merges missing observations (Present must be false) per identity, and collects
-// the versions of the census observations (only Labels and Version are read).
-func NewSeen(missing, census []Observation) *Seen {
-	s := &Seen{index: make(map[Identity]int, len(missing)/2+1), census: make(map[Identity]versionSet, len(census)/2+1)}
-	for i := range census {
-		id := identify(census[i].Labels)
-		vs := s.census[id]
-		vs.add(census[i].Version)
-		s.census[id] = vs
-	}
+// NewSeen merges missing observations (Present must be false) per identity.
+func NewSeen(missing []Observation) *Seen {
+	s := &Seen{index: make(map[Identity]int, len(missing)/2+1)}
 	for i := range missing {
 		o := &missing[i]
 		id := identify(o.Labels)
@@ -54,16 +45,11 @@ func (s *Seen) Len() int {
 	return len(s.rows)
 }
 
-// MergeWithSeen is Merge(present followed by the missing observations seen was made of):
-// the same rows, in the same order, with the seen part already merged. A present observation
-// without a Version takes the versions the census lists for its certificate (none, and so an
-// empty Source, for one the census has not seen yet). seen may be nil.
-func MergeWithSeen(present []Observation, seen *Seen, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
-	var census map[Identity]versionSet
-	if seen != nil {
-		census = seen.census
-	}
-	out := merge(present, census, customerManagedINE, th, now)
+// MergeWithSeen is Merge(obs followed by the missing observations seen was made of): the
+// same rows, in the same order, with the seen part already merged. obs may hold missing
+// observations too (certificates that vanished since seen was made); seen may be nil.
+func MergeWithSeen(obs []Observation, seen *Seen, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
+	out := Merge(obs, customerManagedINE, th, now)
 	if seen.Len() == 0 {
 		return out
 	}

@@ -27,7 +27,13 @@ const (
 	bitV2
 )
 
+// add takes one version, or a "+"-joined set of them ("v1+v2", as String writes it).
 func (s *versionSet) add(v Version) {
+	if first, rest, ok := strings.Cut(string(v), "+"); ok {
+		s.add(Version(first))
+		s.add(Version(rest))
+		return
+	}
 	switch v {
 	case V1:
 		s.bits |= bitV1
@@ -38,13 +44,6 @@ func (s *versionSet) add(v Version) {
 		if !slices.Contains(s.other, string(v)) {
 			s.other = append(s.other, string(v))
 		}
-	}
-}
-
-func (s *versionSet) union(o versionSet) {
-	s.bits |= o.bits
-	for _, v := range o.other {
-		s.add(Version(v))
 	}
 }
 

@@ -11,20 +11,7 @@ import (
 	"github.com/seed/rscerts/pkg/promql"
 )
 
-// DecodeInstant turns the answers to promql.Present and promql.Lookback (nil when not asked)
-// into merged certificate rows: a certificate seen in the lookback window but not present is
-// missing. The engine does the same in two steps, DecodeSeen once per lookback answer and
-// MergeInstant per query.
-func DecodeInstant(present, lookback prom.Value, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
-	seen, err := DecodeSeen(lookback)
-	if err != nil {
-		return nil, err
-	}
-	return MergeInstant(present, seen, at, th)
-}
-
-// DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate: the
-// missing part, and the census of versions.
+// DecodeSeen merges the answer to promql.Lookback (nil when not asked) per certificate.
 func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	if lookback == nil {
 		return nil, nil
@@ -33,26 +20,31 @@ func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
 	}
-	var missing, census []certs.Observation
+	var missing []certs.Observation
 	for _, s := range lb {
-		switch s.Metric.Get(promql.LabelState) {
-		case promql.StateMissing:
-			if math.IsNaN(s.V) || math.IsInf(s.V, 0) {
-				continue
-			}
-			missing = append(missing, certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric.Get(promql.LabelVersion)), ExpiresAt: epoch(s.V)})
-		case promql.StatePresent:
-			if v := promql.VersionOf(s.Metric.Get(metricName)); v != "" {
-				census = append(census, certs.Observation{Labels: labels(s.Metric), Version: v})
-			}
+		if s.Metric.Get(promql.LabelState) != promql.StateMissing {
+			continue
+		}
+		if o, ok := missingObservation(s); ok {
+			missing = append(missing, o)
 		}
 	}
-	return certs.NewSeen(missing, census), nil
+	return certs.NewSeen(missing), nil
 }
 
-// MergeInstant turns the answer to promql.Present into rows merged with the certificates seen
+// missingObservation reads a row of state missing (a certificate seen recently, valued at the
+// expiry its last sample implied); ok is false for an unreadable value.
+func missingObservation(s prom.Sample) (o certs.Observation, ok bool) {
+	if math.IsNaN(s.V) || math.IsInf(s.V, 0) {
+		return o, false
+	}
+	return certs.Observation{Labels: labels(s.Metric), Version: certs.Version(s.Metric.Get(promql.LabelVersion)), ExpiresAt: epoch(s.V)}, true
+}
+
+// MergeInstant turns the answer to promql.Instant into rows merged with the certificates seen
 // in the lookback window (nil: none). Rows without a metric name are certificates Prometheus
-// merged across versions; seen's census tells which versions report them.
+// merged across versions, labelled with the versions reporting them; rows of state missing
+// vanished within Instant's recent window.
 func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	vec, ok := present.(prom.Vector)
 	if !ok {
@@ -61,13 +53,21 @@ func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.T
 	ine := map[string]bool{}
 	obs := make([]certs.Observation, 0, len(vec))
 	for _, s := range vec {
+		if s.Metric.Get(promql.LabelState) == promql.StateMissing {
+			if o, ok := missingObservation(s); ok {
+				obs = append(obs, o)
+			}
+			continue
+		}
 		name := s.Metric.Get(metricName)
 		if name == promql.MetricINE {
 			ine[s.Metric.Get("cluster")] = s.V == 1
 			continue
 		}
 		v := promql.VersionOf(name)
-		if name != "" && v == "" {
+		if name == "" {
+			v = promql.VersionsOf(s.Metric.Get(promql.LabelVersions))
+		} else if v == "" {
 			continue // not a certificate metric
 		}
 		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: s.V})

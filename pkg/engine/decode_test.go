@@ -36,6 +36,16 @@ func pairs(kv ...string) prom.Labels {
 	return ls
 }
 
+// decodeInstant is what the engine does with the two answers, in one step.
+func decodeInstant(t testing.TB, present, lookback prom.Value, at time.Time) ([]certs.Certificate, error) {
+	t.Helper()
+	seen, err := DecodeSeen(lookback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return MergeInstant(present, seen, at, certs.DefaultThresholds())
+}
+
 func TestDecodeInstant(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0).UTC()
 	present := prom.Vector{
@@ -49,7 +59,7 @@ func TestDecodeInstant(t *testing.T) {
 		sample(promql.StateMissing, "v1", "c1", "1", "api", float64(at.Unix())+86400), // present: ignored
 		sample(promql.StateMissing, "v1", "c1", "2", "proxy", float64(at.Unix())-3*86400),
 	}
-	rows, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds())
+	rows, err := decodeInstant(t, present, lookback, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,51 +85,44 @@ func TestDecodeInstant(t *testing.T) {
 	}
 }
 
-// Rows Prometheus merged across versions (no metric name) take their Source from the census
-// in the lookback answer; one the census has not seen yet has none.
-func TestDecodeInstantMergedRowsTakeCensusVersions(t *testing.T) {
+// Rows Prometheus merged across versions (no metric name) take their Source from the
+// versions label the same answer carries; rows of state missing in the present answer
+// vanished since the lookback answer and are missing at once, unless the certificate is
+// present in another row.
+func TestDecodeInstantVersionsAndRecentlyVanished(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0).UTC()
-	merged := func(cluster, node, cert string, v float64) prom.Sample {
-		return prom.Sample{Metric: pairs("cluster", cluster, "node", node, "logical_name", cert), V: v}
+	merged := func(bits, cluster, node, cert string, v float64) prom.Sample {
+		return prom.Sample{Metric: pairs("cluster", cluster, "node", node, "logical_name", cert, promql.LabelVersions, bits), V: v}
 	}
-	census := func(version, cluster, node, cert string) prom.Sample {
-		name := promql.MetricV1
-		if version == "v2" {
-			name = promql.MetricV2
-		}
-		return prom.Sample{Metric: pairs(metricName, name, "cluster", cluster, "node", node, "logical_name", cert, promql.LabelState, promql.StatePresent), V: 1}
-	}
+	vanishedAt := float64(at.Unix()) + 5*86400
 	present := prom.Vector{
-		merged("c1", "1", "api", 86400), merged("c1", "1", "proxy", 2*86400), merged("c1", "1", "cm", 3*86400),
-		sample(statePresent, "v2", "c1", "1", "syncer", 4*86400), // a branch that keeps its name
+		merged("3", "c1", "1", "api", 86400), merged("2", "c1", "1", "proxy", 2*86400), merged("1", "c1", "1", "cm", 3*86400),
+		merged("", "c1", "1", "odd", 3*86400),                                    // no set: no Source, still a row
+		sample(statePresent, "v2", "c1", "1", "syncer", 4*86400),                 // a branch that keeps its name
+		sample(promql.StateMissing, "v1", "c1", "2", "gone", vanishedAt),         // vanished a moment ago
+		sample(promql.StateMissing, "v1", "c1", "1", "syncer", vanishedAt+86400), // gone from v1, present in v2
 	}
-	lookback := prom.Vector{
-		census("v1", "c1", "1", "api"), census("v2", "c1", "1", "api"), census("v2", "c1", "1", "proxy"),
-		census("v1", "c1", "1", "syncer"), // the named row's own version wins
-	}
-	rows, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds())
+	rows, err := decodeInstant(t, present, nil, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
 	for _, r := range rows {
-		got[r.Certificate] = r.Source
-		if r.Status == certs.StatusMissing {
-			t.Errorf("census rows are not missing certificates: %+v", r)
-		}
+		got[r.Certificate] = r.Source + "/" + string(r.Status)
 	}
-	want := map[string]string{"api": "v1+v2", "proxy": "v2", "cm": "", "syncer": "v2"}
+	want := map[string]string{"api": "v1+v2/critical", "proxy": "v2/critical", "cm": "v1/critical", "odd": "/critical", "syncer": "v2/critical", "gone": "v1/missing"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("sources %v, want %v", got, want)
+		t.Errorf("rows %v, want %v", got, want)
 	}
-	// Without a lookback answer, merged rows have no Source, and are still rows.
-	if rows, _ := DecodeInstant(present, nil, at, certs.DefaultThresholds()); len(rows) != 4 || rows[0].Source != "" {
-		t.Errorf("without census: %+v", rows)
+	for _, r := range rows {
+		if r.Certificate == "gone" && (!r.ExpiresAt.Equal(epoch(vanishedAt)) || r.DaysRemaining != 5) {
+			t.Errorf("vanished row: %+v", r)
+		}
 	}
 }
 
 func TestDecodeRejectsWrongTypes(t *testing.T) {
-	if _, err := DecodeInstant(prom.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
+	if _, err := MergeInstant(prom.Matrix{}, nil, time.Now(), certs.DefaultThresholds()); err == nil {
 		t.Error("a matrix for an instant query must fail")
 	}
 	if _, err := DecodeRange(prom.Vector{}); err == nil {
@@ -128,14 +131,14 @@ func TestDecodeRejectsWrongTypes(t *testing.T) {
 }
 
 // BenchmarkDecodeInstant10k decodes the present answer for 10,000 certificates reported by
-// v1 and v2 (merged by Prometheus: 10,000 rows) plus the lookback answer (20,000 missing-part
-// rows and 20,000 census rows).
+// v1 and v2 (merged by Prometheus: 10,000 rows) plus the lookback answer (20,000 rows): what
+// a query pays when the lookback answer has just been refreshed.
 func BenchmarkDecodeInstant10k(b *testing.B) {
 	at := time.Unix(1_800_000_000, 0)
 	present, lookback := answers10k(at)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := DecodeInstant(present, lookback, at, certs.DefaultThresholds()); err != nil {
+		if _, err := decodeInstant(b, present, lookback, at); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -162,13 +165,11 @@ func answers10k(at time.Time) (present, lookback prom.Vector) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
 		row := sample(statePresent, "v1", c, n, cert, float64(i)*3600)
-		row.Metric = row.Metric[:len(row.Metric)-1] // merged across versions: no metric name
+		// merged across versions: no metric name, the versions in a label
+		row.Metric[len(row.Metric)-1] = prom.Label{Name: promql.LabelVersions, Value: "3"}
 		present = append(present, row)
 		for _, v := range []string{"v1", "v2"} {
 			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
-			census := sample(statePresent, v, c, n, cert, 1)
-			census.Metric = append(census.Metric, prom.Label{Name: promql.LabelState, Value: promql.StatePresent})
-			lookback = append(lookback, census)
 		}
 	}
 	return present, lookback

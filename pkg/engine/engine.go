@@ -24,21 +24,16 @@ type Prometheus interface {
 type Engine struct {
 	Prom     Prometheus
 	Settings models.Settings
-	// Lookback runs the missing-series query; nil means Prom. NewEngine shares its answer for
-	// a minute, since it reads the whole lookback window and changes slowly.
-	Lookback Prometheus
 
-	seen seenMemo // merged lookback answers
+	lookbacks *lookbacks // the shared missing-series answers
+	seen      seenMemo   // their merged form
 }
 
-// LookbackRefresh is how often, at most, the missing-series answer is refreshed per
-// selection (more often when the lookback step is shorter).
-const LookbackRefresh = time.Minute
-
 // New builds the engine of one datasource instance: identical requests share a round trip
-// and an answer for the settings' cache TTL; the lookback answer is shared for a minute.
+// and an answer for the settings' cache TTL; the lookback answer is shared for up to
+// LookbackRefresh.
 func New(p Prometheus, s models.Settings) *Engine {
-	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, Lookback: NewShared(p, LookbackRefresh+5*time.Second)}
+	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, lookbacks: newLookbacks(p, s.MissingLookback)}
 }
 
 // Request is what one query asks for, after defaults are resolved.
@@ -65,14 +60,19 @@ func (r Request) Selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// PresentExpr is the PromQL of the certificates present now: instant (tables, alert values)
-// or over a range (time series).
-func (r Request) PresentExpr() string {
+// InstantExpr is the PromQL of a table or alert value: the certificates present now, with
+// the versions reporting each, and those that vanished within `recent`.
+func (r Request) InstantExpr(recent time.Duration) string {
+	return promql.Instant(r.Selection(), recent)
+}
+
+// RangeExpr is the PromQL of the certificates present over a range (time series).
+func (r Request) RangeExpr() string {
 	return promql.Present(r.Selection())
 }
 
 // LookbackExpr is the PromQL of every certificate seen within the missing-series window
-// (none when it is 0), and of the census of versions reporting each present certificate.
+// ("" when it is 0).
 func (r Request) LookbackExpr(missingLookback time.Duration) string {
 	return promql.Lookback(r.Selection(), missingLookback)
 }
@@ -85,26 +85,31 @@ type Snapshot struct {
 }
 
 // Certificates evaluates the request at `at` and returns filtered, grouped rows sorted
-// soonest first. The present certificates and the lookback answer (the missing ones and the
-// census of versions) are asked for at once; a failing lookback only loses the missing rows
-// and the Source of merged ones, with a warning, never the present rows.
+// soonest first. The lookback answer (every certificate of the missing-series window) is
+// shared for a while; the instant query asks, besides the present certificates, for those
+// that vanished since that answer was evaluated, so a certificate gone a moment ago is
+// missing at once. Both are asked for at once; a failing lookback only loses the missing
+// rows older than that, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
+	lookbackExpr := r.LookbackExpr(e.Settings.MissingLookback)
+	lookbackAt, recent := at, time.Duration(0)
+	if lookbackExpr != "" {
+		lookbackAt = e.lookbacks.evalTime(lookbackExpr, at)
+		recent = recentWindow(at.Sub(lookbackAt))
+	}
 	var lookback prom.Value
 	var lookbackWarnings []string
 	var lookbackErr error
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer recovered(&lookbackErr)
-		// Evaluated at a step boundary so one answer serves every query until the next.
-		lb, refresh := e.Settings.MissingLookback, LookbackRefresh
-		if lb > 0 {
-			refresh = min(refresh, promql.LookbackStep(lb))
-		}
-		lookback, lookbackWarnings, lookbackErr = e.lookback().Query(ctx, r.LookbackExpr(lb), at.Truncate(refresh))
-	}()
-	present, warnings, err := e.Prom.Query(ctx, r.PresentExpr(), at)
+	if lookbackExpr != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recovered(&lookbackErr)
+			lookback, lookbackWarnings, lookbackErr = e.lookbacks.prom.Query(ctx, lookbackExpr, lookbackAt)
+		}()
+	}
+	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent), at)
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -134,14 +139,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 }
 
 // lookbackLost starts the warning of a table without its lookback answer.
-const lookbackLost = "missing certificates and the versions reporting each certificate (Source) could not be determined: "
-
-func (e *Engine) lookback() Prometheus {
-	if e.Lookback != nil {
-		return e.Lookback
-	}
-	return e.Prom
-}
+const lookbackLost = "certificates that vanished before the last moments could not be determined (only more recent ones are listed as missing): "
 
 // SeriesResult is days-remaining series over a time range.
 type SeriesResult struct {
@@ -152,7 +150,7 @@ type SeriesResult struct {
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
 // series.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
-	v, warnings, err := e.Prom.QueryRange(ctx, r.PresentExpr(), rng)
+	v, warnings, err := e.Prom.QueryRange(ctx, r.RangeExpr(), rng)
 	if err != nil {
 		return nil, err
 	}

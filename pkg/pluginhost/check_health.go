@@ -38,14 +38,18 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 }
 
 // Summary says what was found: "v1 and v2 metrics: 2 clusters, 6 nodes, 27 certificates".
+// The versions are those reporting a certificate at the moment of the check (a missing
+// row's versions are history).
 func Summary(rows []certs.Certificate) string {
 	clusters, nodes := map[string]bool{}, map[[2]string]bool{}
 	v1, v2 := false, false
 	for _, c := range rows {
 		clusters[c.Cluster] = true
 		nodes[[2]string{c.Cluster, c.Node}] = true
-		v1 = v1 || strings.Contains(c.Source, string(certs.V1))
-		v2 = v2 || strings.Contains(c.Source, string(certs.V2))
+		if c.Present {
+			v1 = v1 || strings.Contains(c.Source, string(certs.V1))
+			v2 = v2 || strings.Contains(c.Source, string(certs.V2))
+		}
 	}
 	versions := "v1 and v2"
 	switch {
@@ -53,8 +57,8 @@ func Summary(rows []certs.Certificate) string {
 		versions = "v1"
 	case v2 && !v1:
 		versions = "v2"
-	case !v1 && !v2: // no Source known yet: the census predates every series (a fresh Prometheus)
-		versions = "certificate"
+	case !v1 && !v2: // nothing reports a certificate now: every row is missing
+		versions = "no current"
 	}
 	return fmt.Sprintf("%s metrics: %s, %s, %s", versions, plural(len(clusters), "cluster"), plural(len(nodes), "node"), plural(len(rows), "certificate"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
+	"github.com/seed/rscerts/pkg/promql"
 )
 
 // Golden frames: every query type and groupBy, built from answers a real Prometheus gave to
@@ -47,11 +49,21 @@ type recording struct {
 // still filters and groups in Go, which is what the golden frames pin.
 type replay struct{ instant, lookback, rng recording }
 
+// Query answers with the recording of the expression's kind (the instant one labels rows
+// with their versions, the lookback one never does). An unfiltered expression must be exactly
+// the recorded one, or the recordings are stale; a cluster-filtered one gets the unfiltered
+// answer, which the engine filters in Go as well. The instant expression also depends on the
+// lookback answer's age, which the replay keeps at zero by evaluating every case at the
+// recording time.
 func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, []string, error) {
-	if strings.Contains(expr, "last_over_time") {
-		return decodeRecording(r.lookback)
+	rec := r.lookback
+	if strings.Contains(expr, promql.LabelVersions) {
+		rec = r.instant
 	}
-	return decodeRecording(r.instant)
+	if !strings.Contains(expr, "cluster=") && expr != rec.Expr {
+		return nil, nil, fmt.Errorf("not the recorded expression (re-record: go test ./pkg/pluginhost -run TestGolden -record): %s", expr)
+	}
+	return decodeRecording(rec)
 }
 
 func (r replay) QueryRange(context.Context, string, v1.Range) (prom.Value, []string, error) {
@@ -81,7 +93,7 @@ func TestGoldenFrames(t *testing.T) {
 		record(t)
 	}
 	inst, lb, rng := loadRecording(t, "instant.json"), loadRecording(t, "lookback.json"), loadRecording(t, "range.json")
-	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded"})
+	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded", JSONData: []byte(fmt.Sprintf(`{"missingLookback":"%ds"}`, int(lb.Lookback.Seconds())))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,15 +101,14 @@ func TestGoldenFrames(t *testing.T) {
 	// must be re-recorded, or the goldens would pin frames built from answers to old queries.
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
 	for _, c := range []struct{ name, recorded, now string }{
-		{"instant.json", inst.Expr, req.PresentExpr()},
 		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback)},
-		{"range.json", rng.Expr, req.PresentExpr()},
+		{"range.json", rng.Expr, req.RangeExpr()},
 	} {
 		if c.recorded != c.now {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
 		}
 	}
-	ds := &Datasource{settings: settings, engine: &engine.Engine{Prom: replay{inst, lb, rng}, Settings: settings}}
+	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng}, settings)}
 
 	cases := []struct {
 		name  string
@@ -134,14 +145,16 @@ func TestGoldenFrames(t *testing.T) {
 	}
 }
 
-// record runs the real rig, vanishes one certificate so the recording holds a missing one,
-// and stores the answers to the plugin's own instant and range queries.
+// record runs the real rig, vanishes one certificate ten seconds before the recording (so
+// the lookback answer holds it) and one just before (so the instant answer's recent window
+// holds it too), and stores the answers to the plugin's own queries at one instant.
 func record(t *testing.T) {
 	r := startRig(t)
 	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
-	time.Sleep(21 * time.Second) // let 10s-aligned lookback steps see every series
-	r.sim.Vanish("c1.example.com", "2", "api")
-	time.Sleep(4 * time.Second)
+	r.vanish(t, ref{"c1.example.com", "2", "api"})
+	time.Sleep(10 * time.Second)
+	r.vanish(t, ref{"c2.example.com", "1", "proxy"})
+	time.Sleep(time.Second) // `at` is truncated to the second: after the store lost it
 	at := time.Now().Truncate(time.Second)
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, ds.settings)
 	client := ds.client
@@ -156,21 +169,21 @@ func record(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	instExpr := req.PresentExpr()
+	// What the engine sends for a query at `at` with a lookback answer evaluated at `at` too.
+	instExpr := req.InstantExpr(promql.FineStep)
 	v, _, err := client.Query(context.Background(), instExpr, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	save("instant.json", recording{Expr: instExpr, Time: at}, v)
 	lbExpr := req.LookbackExpr(ds.settings.MissingLookback)
-	lbAt := at.Truncate(10 * time.Second)
-	v, _, err = client.Query(context.Background(), lbExpr, lbAt)
+	v, _, err = client.Query(context.Background(), lbExpr, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	save("lookback.json", recording{Expr: lbExpr, Time: lbAt, Lookback: ds.settings.MissingLookback}, v)
+	save("lookback.json", recording{Expr: lbExpr, Time: at, Lookback: ds.settings.MissingLookback}, v)
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
-	rangeExpr := req.PresentExpr()
+	rangeExpr := req.RangeExpr()
 	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)
 	if err != nil {
 		t.Fatal(err)

@@ -354,7 +354,7 @@ func TestHardeningPluginFaultIsThePlugins(t *testing.T) {
 	leakCheck(t)
 	srv := newFaultServer(t, func(w http.ResponseWriter, r *http.Request, _ <-chan struct{}) { healthyAnswer(w, r) })
 	ds := newTestDatasource(t, srv.URL, nil, nil)
-	ds.engine = &engine.Engine{Prom: panicOn{ds.client}, Settings: ds.settings}
+	ds.engine = engine.New(panicOn{ds.client}, ds.settings)
 	now := time.Now()
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
 		dataQuery("fault", map[string]any{"clusters": []string{faultCluster}}, now.Add(-time.Hour), now),

@@ -131,7 +131,7 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 				for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
 					req := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
 					// The plugin's own client, so the real PromQL goes through the real transport.
-					val, _, err := ds.client.Query(context.Background(), req.PresentExpr()+" or "+req.LookbackExpr(5*time.Minute), time.Now())
+					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute)+" or "+req.LookbackExpr(5*time.Minute), time.Now())
 					if err != nil {
 						t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
 					}
@@ -141,7 +141,7 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 						}
 					}
 					rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
-					mat, _, err := ds.client.QueryRange(context.Background(), rng.PresentExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
+					mat, _, err := ds.client.QueryRange(context.Background(), rng.RangeExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
 					if err != nil {
 						t.Fatalf("clusters=%q: range: %v", filter, err)
 					}

@@ -40,29 +40,34 @@ func startRigHiding(t *testing.T, hidden ...ref) *rig {
 	return &rig{sim: d.Sim, prom: d.Prom, instanceOf: d.InstanceOf, ready: d.Ready}
 }
 
-// ref names one certificate of a docs-schema cluster (c1 or c2 of the demo fleet, whose v1
-// and v2 series both carry cluster, node and logical_name).
+// ref names one certificate of c1 (docs schema) or c2 (7.18's filename schema in /v2) of the
+// demo fleet: both report every certificate in v1 and v2, with cluster and node labels.
 type ref struct{ cluster, node, certificate string }
 
 // storeSelector selects every version's series of the certificate in the store.
 func (c ref) storeSelector() string {
-	return fmt.Sprintf(`{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster=%q,node=%q,logical_name=%q}`, c.cluster, c.node, c.certificate)
+	m := fmt.Sprintf(`__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster=%q,node=%q`, c.cluster, c.node)
+	return fmt.Sprintf(`{%s,logical_name=%q} or {%s,filename=%q}`, m, c.certificate, m, c.certificate+"_cert.pem")
 }
 
-// storeHas tells whether the store has a present series of the certificate now.
-func (r *rig) storeHas(t *testing.T, c ref) bool {
+// storeVersions is how many versions' series of the certificate the store has now.
+func (r *rig) storeVersions(t *testing.T, c ref) int {
 	t.Helper()
-	return len(r.prom.QuerySamples(t, c.storeSelector())) > 0
+	return len(r.prom.QuerySamples(t, `count by (__name__) (`+c.storeSelector()+`)`))
 }
 
-// waitStore waits until the store has (or no longer has) the certificate; it is the store's
-// state a query describes, and a scrape decides it, not the simulator's flag.
+// waitStore waits until the store has the certificate from both versions (or from none); it
+// is the store's state a query describes, and scrapes decide it, not the simulator's flag.
 func (r *rig) waitStore(t *testing.T, c ref, present bool) {
 	t.Helper()
+	want := 0
+	if present {
+		want = 2
+	}
 	deadline := time.Now().Add(30 * time.Second)
-	for r.storeHas(t, c) != present {
+	for r.storeVersions(t, c) != want {
 		if time.Now().After(deadline) {
-			t.Fatalf("the store still has present=%v for %v after 30s", !present, c)
+			t.Fatalf("the store does not have %v from %d versions after 30s", c, want)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -104,7 +109,7 @@ func (r *rig) remaining(t *testing.T, c ref) time.Duration {
 func (r *rig) checkLastExpiry(t *testing.T, got row, c ref, hiddenAt time.Time) {
 	t.Helper()
 	v := r.remaining(t, c)
-	lo, hi := hiddenAt.Add(-r.prom.ScrapeInterval-time.Second+v), hiddenAt.Add(v+promql.FineStep+time.Second)
+	lo, hi := hiddenAt.Add(-demorig.ScrapeInterval-time.Second+v), hiddenAt.Add(v+promql.FineStep+time.Second)
 	if got.ExpiresAt.Before(lo) || got.ExpiresAt.After(hi) {
 		t.Errorf("%v: expires at %s, want its last sample's %s .. %s", c, got.ExpiresAt.Format(time.RFC3339Nano), lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano))
 	}

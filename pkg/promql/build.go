@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/common/model"
-
 	"github.com/seed/rscerts/pkg/certs"
 )
 
@@ -18,8 +16,8 @@ const (
 	MetricINE = "customer_managed_ine_certificates"
 )
 
-// Labels the Lookback query adds to its result series (binary operators drop the metric
-// name there, so the version travels in a label).
+// Labels the Lookback query and Instant's vanished rows add to their result series (binary
+// operators drop the metric name there, so the version travels in a label).
 const (
 	LabelVersion = "rs_version" // v1 | v2
 	LabelState   = "rs_state"   // missing
@@ -28,7 +26,6 @@ const (
 // States of Lookback rows.
 const (
 	StateMissing = "missing" // seen in the window (maybe present too)
-	StatePresent = "present" // census: this version reports the certificate now
 )
 
 // IdentityLabels are every label any known schema uses to name a certificate, its node and
@@ -42,8 +39,9 @@ var IdentityLabels = identityLabels()
 // The groupings over IdentityLabels the expressions use: one row per certificate (merging
 // versions and scrape targets), or one per certificate and metric name (version).
 var (
-	minByIdentity = `min by (` + strings.Join(IdentityLabels, ", ") + `) `
-	minByVersion  = `min by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) `
+	identityList  = strings.Join(IdentityLabels, ", ")
+	minByIdentity = `min by (` + identityList + `) `
+	minByVersion  = `min by (__name__, ` + identityList + `) `
 )
 
 func identityLabels() []string {
@@ -63,45 +61,124 @@ type Selection struct {
 	Clusters []string
 }
 
-// Present is the expression for the certificates present at evaluation time (value: seconds
-// remaining; for tables and alert values at an instant, for time series over a range) and
-// the customer-managed-INE flags.
+// Present is the expression for the certificates present at evaluation time, for time series
+// over a range (value: seconds remaining), and the customer-managed-INE flags.
 //
 // The main selector's rows (v1 and v2 with a node label: the common schemas) are grouped
 // without __name__, so Prometheus merges v1 and v2 into one row per certificate. Rows are
 // what a query pays for: Prometheus encodes and compresses each, the plugin decompresses,
 // decodes and merges each, and a range query pays per series at every step; keeping the
-// metric name doubled them. Which versions report a merged certificate (the Source column)
-// comes from the census in the Lookback answer instead. The rarer branches keep their metric
-// name, so no two branches can yield the same label set (`or` would drop one).
+// metric name doubled them. The rarer branches keep their metric name, so no two branches
+// can yield the same label set (`or` would drop one).
 func Present(sel Selection) string {
-	return present(sel, minByIdentity)
+	return present(sel, minByIdentity, nil)
 }
 
 // PresentByVersion is Present with every row keeping its metric name: each certificate once
 // per version that reports it. It is the reference the merged form is tested against.
 func PresentByVersion(sel Selection) string {
-	return present(sel, minByVersion)
+	return present(sel, minByVersion, nil)
+}
+
+// Instant is the expression of a table or alert value at one instant: Present, where each
+// merged row of the main branch carries LabelVersions (which versions report it, exactly, as
+// of this very evaluation), followed by the certificates that had a sample within `recent`
+// before the evaluation time but have none now (state missing; value: the expiry their last
+// sample implies). recent covers the time since the shared Lookback answer was evaluated, so
+// a certificate that lived and vanished after it is still missing on the next query; it is
+// read at FineStep resolution and only vanished certificates cross the wire.
+func Instant(sel Selection, recent time.Duration) string {
+	var tail []string
+	if recent > 0 {
+		vanished := tagState(`(`+each(sel, func(s selector) string { return seenWithin(s, recent) })+`)`, StateMissing)
+		tail = append(tail, `(`+vanished+` unless on (`+identityList+`) (`+presentNow(sel)+`))`)
+	}
+	return present(sel, minByIdentity, versionsOf(sel), tail...)
 }
 
 // present joins the main branch (the common schemas: v1 and v2 with a node label) with the
 // others as `main or (rest)`. `or` is left-associative and, in a range query, costs per
 // series of both operands at every step; nesting the small branches first means the big
 // main branch goes through one `or`, not four (measured: half the range query's time).
-func present(sel Selection, mainBy string) string {
+// versions, when not nil, labels each main row with the versions reporting it.
+func present(sel Selection, mainBy string, versions func(string) string, tail ...string) string {
 	var main string
 	var rest []string
 	for i, s := range presentSelectors(sel) {
 		withNode := `(` + s.with(`node!=""`).String() + `)`
 		if i == 0 {
 			main = mainBy + withNode
+			if versions != nil {
+				main = versions(main)
+			}
 		} else {
 			rest = append(rest, minByVersion+withNode)
 		}
 		rest = append(rest, minByVersion+`(label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)"))`)
 	}
 	rest = append(rest, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
+	rest = append(rest, tail...)
 	return main + ` or (` + strings.Join(rest, " or ") + `)`
+}
+
+// LabelVersions on a main row of Instant is the bit set of the versions reporting it: "1"
+// v1, "2" v2, "3" both (see VersionsOf).
+const LabelVersions = "rs_versions"
+
+// versionsOf labels the merged main rows with LabelVersions. With both versions selected the
+// set comes from Prometheus, in the same evaluation: each version's copies are grouped per
+// certificate (value 1 for v1, 2 for v2, kept apart by a marker label), summed into the bit
+// set, lifted into a label by count_values and joined onto the merged row (its value times
+// the count 1: unchanged). The answer keeps one row per certificate; only a label is added.
+// With one version selected the set is that version.
+func versionsOf(sel Selection) func(string) string {
+	var v1, v2 string
+	for _, v := range sel.Versions {
+		switch v {
+		case certs.V1:
+			v1 = selectors(sel)[v][0].with(`node!=""`).String()
+		case certs.V2:
+			v2 = selectors(sel)[v][0].with(`node!=""`).String()
+		}
+	}
+	switch {
+	case v1 != "" && v2 != "":
+		by := `by (` + identityList + `) `
+		set := `sum ` + by + `(group ` + by + `(` + v1 + `) or label_replace(2 * group ` + by + `(` + v2 + `), "rs_v2", "1", "", ""))`
+		return func(main string) string {
+			return `(` + main + `) * on (` + identityList + `) group_left (` + LabelVersions + `) count_values ` + by + `("` + LabelVersions + `", ` + set + `)`
+		}
+	case v1 != "":
+		return func(main string) string { return `label_replace(` + main + `, "` + LabelVersions + `", "1", "", "")` }
+	case v2 != "":
+		return func(main string) string { return `label_replace(` + main + `, "` + LabelVersions + `", "2", "", "")` }
+	}
+	return nil
+}
+
+// VersionsOf reads a LabelVersions value ("" when the row has none or it is not a bit set).
+func VersionsOf(bits string) certs.Version {
+	switch bits {
+	case "1":
+		return certs.V1
+	case "2":
+		return certs.V2
+	case "3":
+		return certs.V1 + "+" + certs.V2
+	}
+	return ""
+}
+
+// presentNow is every certificate series at evaluation time, with the node-less schema's
+// node taken from the scrape instance as everywhere else, for `unless on (identity)`.
+func presentNow(sel Selection) string {
+	var parts []string
+	for _, v := range sel.Versions {
+		for _, s := range selectors(sel)[v] {
+			parts = append(parts, s.with(`node!=""`).String(), `label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)")`)
+		}
+	}
+	return strings.Join(parts, " or ")
 }
 
 // presentSelectors merges the v1 and v2 node_cert metrics into one selector on __name__.
@@ -137,52 +214,6 @@ func VersionOf(metric string) certs.Version {
 		return certs.V2
 	}
 	return ""
-}
-
-// Lookback is the expression for every certificate seen within the lookback window (value:
-// expiry epoch seconds of its last sample there: sample value + sample timestamp; state
-// missing), followed by the census (see Census). Present certificates are in the missing
-// part too; the caller keeps those it does not see now as missing. It is the costly query of
-// the plugin (it reads the window), so callers share its answer for a while rather than
-// sending it with every panel. A lookback of 0 asks for the census alone.
-func Lookback(sel Selection, lookback time.Duration) string {
-	census := Census(sel)
-	if lookback <= 0 {
-		return census
-	}
-	rng := model.Duration(lookback).String()
-	res := model.Duration(LookbackStep(lookback)).String()
-	missing := tagState(each(sel, func(s selector) string {
-		return `last_over_time((` + s.String() + ` + timestamp(` + s.String() + `))[` + rng + `:` + res + `])`
-	}), StateMissing)
-	if census == "" {
-		return missing
-	}
-	return missing + " or " + census
-}
-
-// Census is the expression for which versions report each certificate of Present's main
-// branch (one row per version and certificate, value 1, state present): Present merges those
-// rows across versions, so their Source comes from here. It rides with the shared Lookback
-// answer, so it costs no request of its own and is as old as that answer (about a minute at
-// most). "" when the selection has no main branch.
-func Census(sel Selection) string {
-	sels := presentSelectors(sel)
-	if len(sels) == 0 || sels[0].metric != "" { // x509 only: every row keeps its name
-		return ""
-	}
-	return tagState(`group by (__name__, `+strings.Join(IdentityLabels, ", ")+`) (`+sels[0].with(`node!=""`).String()+`)`, StatePresent)
-}
-
-// LookbackStep is the Lookback subquery's resolution: six evaluations per window, at least
-// 5s. Steps are aligned to multiples of it, so a series is remembered only if it existed at
-// one of them: one that lived less than a step can go unnoticed.
-func LookbackStep(lookback time.Duration) time.Duration {
-	step := (lookback / 6).Truncate(time.Second)
-	if step < 5*time.Second {
-		step = 5 * time.Second
-	}
-	return step
 }
 
 // selector is one metric's vector selector.

@@ -90,28 +90,85 @@ func TestVersionOf(t *testing.T) {
 
 func TestLookbackShape(t *testing.T) {
 	q := Lookback(Selection{Versions: []certs.Version{certs.V1}}, time.Hour)
+	s := `node_cert_expiration_seconds{node!=""}`
 	for _, w := range []string{
-		`last_over_time((node_cert_expiration_seconds{node!=""} + timestamp(node_cert_expiration_seconds{node!=""}))[1h:10m])`,
+		// the fine slices of the last FineWindow, exact where the series is visible
+		`last_over_time((((` + s + ` + timestamp(` + s + `)) and last_over_time(` + s + `[5s])) or (last_over_time(` + s + `[5s]) + time()))[5m:5s])`,
+		// six slices of 10m tiling the hour exactly, latest first
+		`((` + s + ` + timestamp(` + s + `)) and last_over_time(` + s + `[10m])) or (last_over_time(` + s + `[10m]) + time())`,
+		`((` + s + ` offset 50m + timestamp(` + s + ` offset 50m)) and last_over_time(` + s + `[10m] offset 50m)) or (last_over_time(` + s + `[10m] offset 50m) + (time() - 3000))`,
 		`"rs_state", "missing"`, `"rs_version", "v1"`,
-		// the census of Present's main branch, after the missing part
-		` or label_replace(group by (__name__, ` + strings.Join(IdentityLabels, ", ") + `) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_state", "present", "", "")`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
+	if strings.Contains(q, "offset 1h") || strings.Contains(q, "[1h:") {
+		t.Errorf("reads beyond the window:\n%s", q)
+	}
+	if Lookback(Selection{Versions: []certs.Version{certs.V1}}, 0) != "" {
+		t.Error("a lookback of 0 asks for something")
+	}
 	balanced(t, q)
 }
 
-// Without a lookback window the answer is the census alone; a selection without Present's
-// main branch has no census.
-func TestCensus(t *testing.T) {
-	sel := Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}
-	if got, want := Lookback(sel, 0), Census(sel); got != want || !strings.Contains(want, `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""}`) {
-		t.Errorf("Lookback(sel, 0) = %s, want the census %s", got, want)
+// The slices tile the window exactly, also when it is not divisible by six, and the fine
+// part never reaches beyond a short window.
+func TestLookbackSlicesTileTheWindow(t *testing.T) {
+	for _, lb := range []time.Duration{time.Minute, 100 * time.Second, time.Hour, 25 * time.Hour} {
+		q := seenInSlices(selector{metric: "m"}, lb)
+		var covered time.Duration
+		for k := range LookbackSlices {
+			off := time.Duration(k) * LookbackStep(lb)
+			width := LookbackStep(lb)
+			if k == LookbackSlices-1 {
+				width = lb - off
+			}
+			want := `last_over_time(m{}[` + promDuration(width) + `])`
+			if off > 0 {
+				want = `last_over_time(m{}[` + promDuration(width) + `] offset ` + promDuration(off) + `)`
+			}
+			if !strings.Contains(q, want) {
+				t.Errorf("%s: slice %d lacks %s:\n%s", lb, k, want, q)
+			}
+			covered += width
+		}
+		if covered != lb {
+			t.Errorf("%s: slices cover %s", lb, covered)
+		}
+		if f := Lookback(Selection{Versions: []certs.Version{certs.V1}}, lb); lb < FineWindow && !strings.Contains(f, "["+promDuration(lb)+":5s]") {
+			t.Errorf("%s: fine part not limited to the window:\n%s", lb, f)
+		}
 	}
-	if c := Census(Selection{}); c != "" {
-		t.Errorf("census of nothing: %s", c)
+}
+
+// Instant labels merged rows with the versions reporting them (from the same evaluation),
+// and adds the certificates that vanished within the recent window, minus present ones.
+func TestInstantShape(t *testing.T) {
+	id := strings.Join(IdentityLabels, ", ")
+	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second)
+	for _, w := range []string{
+		`(min by (` + id + `) ({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""})) * on (` + id + `) group_left (rs_versions) count_values by (` + id + `) ("rs_versions", sum by (` + id + `) (group by (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""}) or label_replace(2 * group by (` + id + `) (node_cert_expires_in_seconds{cluster="a.b",node!=""}), "rs_v2", "1", "", "")))`,
+		`[15s:5s]`, `"rs_state", "missing"`, `unless on (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""} or label_replace(node_cert_expiration_seconds{cluster="a.b",node=""}, "node", "$1", "instance", "(.+)") or node_cert_expires_in_seconds{cluster="a.b",node!=""}`,
+	} {
+		if !strings.Contains(both, w) {
+			t.Errorf("query lacks %q:\n%s", w, both)
+		}
+	}
+	balanced(t, both)
+	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0); !strings.HasPrefix(v1, `label_replace(min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_versions", "1", "", "") or (`) || strings.Contains(v1, "last_over_time") {
+		t.Errorf("v1 only, no recent window:\n%s", v1)
+	}
+	if v2 := Instant(Selection{Versions: []certs.Version{certs.V2}}, 0); !strings.Contains(v2, `"rs_versions", "2"`) {
+		t.Errorf("v2 only:\n%s", v2)
+	}
+}
+
+func TestVersionsOf(t *testing.T) {
+	for bits, want := range map[string]certs.Version{"1": "v1", "2": "v2", "3": "v1+v2", "": "", "0": "", "4": ""} {
+		if got := VersionsOf(bits); got != want {
+			t.Errorf("VersionsOf(%q) = %q, want %q", bits, got, want)
+		}
 	}
 }
 
@@ -126,6 +183,7 @@ func TestLookbackStep(t *testing.T) {
 	for _, tt := range []struct{ lookback, want time.Duration }{
 		{time.Minute, 10 * time.Second},
 		{20 * time.Second, 5 * time.Second},
+		{100 * time.Second, 16 * time.Second},
 		{time.Hour, 10 * time.Minute},
 		{7 * 24 * time.Hour, 28 * time.Hour},
 	} {

@@ -17,6 +17,12 @@ import (
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
+// ScrapeInterval is how often the rig's store scrapes every target (also the timeout): 4s, so
+// that a loaded CI machine (race-enabled tests of several packages at once) does not time a
+// scrape out; a failed scrape marks every series of the target stale, which would look like
+// vanished certificates.
+const ScrapeInterval = 4 * time.Second
+
 // SimStart is the simulator's frozen clock: values are the same on every run.
 var SimStart = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
@@ -34,9 +40,22 @@ type Rig struct {
 // stops everything when the test ends.
 func Start(t testing.TB) *Rig {
 	t.Helper()
+	return StartHiding(t)
+}
+
+// Hidden names a certificate the simulator hides from the start (see simulator.Vanish).
+type Hidden struct{ Cluster, Node, Certificate string }
+
+// StartHiding is Start with these certificates never scraped until restored: a test can then
+// make one appear for the first time.
+func StartHiding(t testing.TB, hidden ...Hidden) *Rig {
+	t.Helper()
 	sim, err := simulator.New(simulator.Config{Clusters: simulator.DemoClusters(), Seed: 7, Start: SimStart, Frozen: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, h := range hidden {
+		sim.Vanish(h.Cluster, h.Node, h.Certificate)
 	}
 	srv := httptest.NewTLSServer(sim.Handler())
 	t.Cleanup(srv.Close)
@@ -65,13 +84,10 @@ func Start(t testing.TB) *Rig {
 			v2.Targets = append(v2.Targets, promrig.Target{Address: addr, Labels: labels, Params: params})
 		}
 	}
-	// 4s (timeout 4s): on a loaded CI machine (race-enabled tests of several packages at once)
-	// a short scrape can time out, and a failed scrape marks every series of the target
-	// stale, which would look like vanished certificates.
-	r.Prom = promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: 4 * time.Second})
+	r.Prom = promrig.Start(t, promrig.Config{Jobs: []promrig.Job{v1, v2}, ScrapeInterval: ScrapeInterval})
 	want := 0
 	for _, c := range sim.Certificates() {
-		if c.InV1 {
+		if c.InV1 && !c.Vanished {
 			want++
 		}
 	}
