@@ -34,6 +34,7 @@ type Server struct {
 	SelfVersion bool
 	Bin         string // the binary that runs
 	ConfigYAML  string // the rendered prometheus.yml (VictoriaMetrics: its -promscrape.config)
+	Config      Config // what it was started with
 
 	cmd      *exec.Cmd
 	log      *tailBuffer
@@ -92,7 +93,7 @@ func start(t testing.TB, cfg Config, b pinnedBuild, bin string) *Server {
 		if err != nil {
 			t.Fatalf("promrig: start %s: %v", bin, err)
 		}
-		s.Version, s.Major, s.SelfVersion, s.Bin, s.ConfigYAML = version, major, self, bin, yml
+		s.Version, s.Major, s.SelfVersion, s.Bin, s.ConfigYAML, s.Config = version, major, self, bin, yml, cfg
 		t.Cleanup(s.Stop)
 		err = s.waitReady(startTimeout)
 		if err == nil {
