@@ -85,9 +85,9 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 	p := startPlugin(t)
 	good := ds{ID: 1, UID: "rscerts-good", URL: r.prom.URL, Updated: savedAt(0)}
 
-	t.Run("health OK names Prometheus and what it found", func(t *testing.T) {
+	t.Run("health OK names the store and what it found", func(t *testing.T) {
 		h := p.health(t, good)
-		if h.Status != pluginv2.CheckHealthResponse_OK || !strings.Contains(h.Message, "Prometheus") || !strings.Contains(h.Message, "4 clusters") {
+		if h.Status != pluginv2.CheckHealthResponse_OK || !strings.HasPrefix(h.Message, r.prom.Name()) || !strings.Contains(h.Message, "4 clusters") {
 			t.Fatalf("health %v: %q", h.Status, h.Message)
 		}
 	})
