@@ -78,12 +78,16 @@ func Integration() error {
 }
 
 // Frontend installs npm packages (npm ci) and runs typecheck, lint, jest and the production build.
+// Jest runs twice: on the pinned React 18 and @grafana/* 12.0.0, then on React 19 and @grafana/*
+// 13 (Grafana 13.2+), installed from .config/react19's own lock file.
 func Frontend() error {
 	for _, args := range [][]string{
 		{"ci", "--no-audit", "--no-fund"},
 		{"run", "typecheck"},
 		{"run", "lint"},
 		{"run", "test:ci"},
+		{"run", "install:react19"},
+		{"run", "test:react19"},
 		{"run", "build"},
 	} {
 		if err := sh.RunV("npm", args...); err != nil {

@@ -1,6 +1,47 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
 
+// Browsers have MessageChannel, jsdom does not. React 19 schedules its work through one, and its
+// react-dom/server (which @grafana/ui 13 imports) opens one when it loads. Node's own would keep
+// each test file's worker alive (an open handle), so this one delivers on a timer that was taken
+// before any test can fake timers, as a browser's channel ignores jest.useFakeTimers().
+if (typeof global.MessageChannel === 'undefined') {
+  const setTimer = global.setTimeout.bind(global);
+  class Port {
+    onmessage = null;
+    closed = false;
+    postMessage(data) {
+      setTimer(() => {
+        if (!this.other.closed && this.other.onmessage) {
+          this.other.onmessage({ data, target: this.other });
+        }
+      }, 0);
+    }
+    addEventListener(type, listener) {
+      if (type === 'message') {
+        this.onmessage = listener;
+      }
+    }
+    removeEventListener(type, listener) {
+      if (type === 'message' && this.onmessage === listener) {
+        this.onmessage = null;
+      }
+    }
+    start() {}
+    close() {
+      this.closed = true;
+    }
+  }
+  global.MessageChannel = class MessageChannel {
+    constructor() {
+      this.port1 = new Port();
+      this.port2 = new Port();
+      this.port1.other = this.port2;
+      this.port2.other = this.port1;
+    }
+  };
+}
+
 // Combobox/MultiCombobox measure text on a canvas and virtualise their menus by element size;
 // jsdom has neither, so give them a fixed-size world to render options in.
 HTMLCanvasElement.prototype.getContext = () => ({
