@@ -51,8 +51,8 @@ func launchArgs(kind, cfgPath, dataDir, addr string, extra []string) []string {
 			"-storageDataPath=" + dataDir,
 			"-httpListenAddr=" + addr,
 			"-search.latencyOffset=" + vmLatencyOffset,
-			// The default, 16 KiB, refuses a query filtering on a few hundred clusters, which
-			// the tests send (and which Prometheus accepts); README says so to users.
+			// The default, 16 KiB, refuses the plugin's lookback query (16.6 KB unfiltered, about
+			// 5 KB more per cluster filter value; Prometheus has no such limit); README says so.
 			"-search.maxQueryLen=1048576",
 		}, extra...)
 	}
