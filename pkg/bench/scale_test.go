@@ -21,6 +21,7 @@ import (
 
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/internal/heapwatch"
+	"github.com/seed/rscerts/pkg/internal/panelqueries"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/pluginhost"
 )
@@ -206,45 +207,13 @@ func dashboardRefresh(tb testing.TB, f *fleet) (requests, panels int) {
 	return int(f.proxy.requests.Load()), len(queries)
 }
 
-// dashboardQueries reads the panel targets of the bundled dashboard, with the dashboard's
-// variables at "All" (which the front end sends as empty filters).
+// dashboardQueries reads the panel targets of the bundled dashboard.
 func dashboardQueries(tb testing.TB) []map[string]any {
-	raw, err := os.ReadFile("../../src/dashboards/redis-software-certificates.json")
+	out, err := panelqueries.Read()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var d struct {
-		Panels []panel `json:"panels"`
-	}
-	if err := json.Unmarshal(raw, &d); err != nil {
-		tb.Fatal(err)
-	}
-	var out []map[string]any
-	var walk func([]panel)
-	walk = func(ps []panel) {
-		for _, p := range ps {
-			for _, t := range p.Targets {
-				for _, k := range []string{"clusters", "nodes", "certificates"} {
-					if vals, ok := t[k].([]any); ok && len(vals) > 0 && fmt.Sprint(vals[0])[0] == '$' {
-						t[k] = []string{}
-					}
-				}
-				delete(t, "datasource")
-				out = append(out, t)
-			}
-			walk(p.Panels)
-		}
-	}
-	walk(d.Panels)
-	if len(out) == 0 {
-		tb.Fatal("the dashboard has no panel queries")
-	}
 	return out
-}
-
-type panel struct {
-	Targets []map[string]any `json:"targets"`
-	Panels  []panel          `json:"panels"`
 }
 
 // BenchmarkScale compares the plugin with the bare Prometheus request at 1k and 10k

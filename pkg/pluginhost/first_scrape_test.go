@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -26,11 +27,16 @@ func TestFromTheFirstScrape(t *testing.T) {
 	t.Run("Source and health are exact on the first query", func(t *testing.T) {
 		want := r.expectedPresent()
 		for name, d := range map[string]*Datasource{"1h": ds, "1m": short} {
-			for _, got := range tableRows(t, r.query(t, d, map[string]any{"queryType": "certificates"})) {
+			rows := tableRows(t, r.query(t, d, map[string]any{"queryType": "certificates"}))
+			var wrong []string
+			for _, got := range rows {
 				id := certs.Identity{Cluster: got.Cluster, Node: got.Node, Certificate: got.Certificate}
 				if w, ok := want[id]; !ok || got.Source != w.Source || got.Status == "missing" {
-					t.Errorf("%s: row %+v, want source %q", name, got, w.Source)
+					wrong = append(wrong, fmt.Sprintf("%v: %s from %q, want %q", id, got.Status, got.Source, w.Source))
 				}
+			}
+			if len(wrong) > 0 || len(rows) != len(want) {
+				t.Errorf("%s: %d rows (want %d), %d wrong, e.g. %q", name, len(rows), len(want), len(wrong), wrong[:min(3, len(wrong))])
 			}
 		}
 		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})

@@ -1,0 +1,63 @@
+package pluginhost
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/seed/rscerts/pkg/internal/panelqueries"
+	"github.com/seed/rscerts/pkg/internal/promrig"
+)
+
+// A refresh of the bundled dashboard (every panel's query at once, one time range, as
+// Grafana sends them) costs at most 3 store requests: the instant query, the lookback when
+// its shared answer is due, and one range query. Counted at a proxy in front of the real
+// store, on a new instance (cold), on the next refresh (warm) and on the first refresh after
+// the shared lookback answer has expired. A warm refresh, whose lookback answer is shared, costs 2.
+func TestDashboardRefreshCost(t *testing.T) {
+	t.Parallel()
+	r := startRig(t)
+	gw := promrig.StartGateway(t, r.prom.URL, "/count", "X-Count", "1")
+	queries, err := panelqueries.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lookback := range []string{"1h", "1m"} {
+		ds := newTestDatasource(t, gw.URL, map[string]any{"missingLookback": lookback, "httpHeaderName1": "X-Count"}, map[string]string{"httpHeaderValue1": "1"})
+		refresh := func(name string, most int) {
+			before := storeRequests(gw)
+			now := time.Now()
+			var wg sync.WaitGroup
+			for i, m := range queries {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{dataQuery("A", m, now.Add(-24*time.Hour), now)}})
+					if err != nil || resp.Responses["A"].Error != nil {
+						t.Errorf("%s, panel query %d: %v %v", name, i, err, resp.Responses["A"].Error)
+					}
+				}()
+			}
+			wg.Wait()
+			if n := storeRequests(gw) - before; n > most || n < 1 {
+				t.Errorf("missingLookback %s, %s refresh of %d panel queries: %d store requests, want 1 to %d", lookback, name, len(queries), n, most)
+			}
+		}
+		refresh("cold", 3)
+		time.Sleep(2 * time.Second)
+		refresh("warm", 2) // the lookback answer is shared: the instant and the range query
+		if lookback == "1m" { // the shared answer lives 10s (one lookback step)
+			time.Sleep(11 * time.Second)
+			refresh("lookback due", 3)
+		}
+	}
+}
+
+// storeRequests counts the queries that reached the store (build info aside).
+func storeRequests(gw *promrig.Gateway) int {
+	f := gw.Forwarded()
+	return f["/api/v1/query"] + f["/api/v1/query_range"]
+}
