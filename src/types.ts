@@ -148,6 +148,8 @@ export interface RsCertsOptions extends DataSourceJsonData {
   missingLookback?: string;
   /** Prometheus duration: identical Prometheus requests share one answer this long (0s = off). */
   cacheTTL?: string;
+  /** Largest Prometheus answer read per request, in MB (1 to 4096). */
+  responseLimitMB?: number;
   timeout?: number;
 }
 
@@ -160,6 +162,7 @@ export const DEFAULT_SETTINGS = {
   autoRotatedCriticalDays: 14,
   missingLookback: '1h',
   cacheTTL: '5s',
+  responseLimitMB: 64,
 } as const;
 
 /** Write-only secrets; the front end only ever sees their secureJsonFields flags. */

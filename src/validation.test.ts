@@ -1,4 +1,4 @@
-import { validateDuration, validateSettings } from './validation';
+import { validateDuration, validateMegabytes, validateSettings } from './validation';
 
 describe('validateDuration', () => {
   it.each(['30m', '1h', '2h30m', '1d', '1w', '6d23h', '90s', ''])('accepts %p', (value) => {
@@ -18,7 +18,24 @@ describe('validateDuration', () => {
   });
 });
 
+describe('validateMegabytes', () => {
+  it.each([undefined, 1, 64, 4096])('accepts %p (the backend range 1-4096; empty = default 64)', (value) => {
+    expect(validateMegabytes(value)).toBeUndefined();
+  });
+
+  it.each([0, -1, 4097, 1.5, NaN])('rejects %p', (value) => {
+    expect(validateMegabytes(value)).toBe('Enter a whole number of MB between 1 and 4096.');
+  });
+});
+
 describe('validateSettings', () => {
+  it('checks the response limit against the backend range 1-4096 MB', () => {
+    expect(validateSettings({ responseLimitMB: 64 }).responseLimitMB).toBeUndefined();
+    expect(validateSettings({ responseLimitMB: 5000 }).responseLimitMB).toBe(
+      'Enter a whole number of MB between 1 and 4096.'
+    );
+  });
+
   it('checks the cache TTL against the backend range 0s-5m', () => {
     expect(validateSettings({ cacheTTL: '0s' }).cacheTTL).toBeUndefined();
     expect(validateSettings({ cacheTTL: '0' }).cacheTTL).toBeUndefined();

@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, RsCertsOptions } from './types';
 export type ThresholdKey =
   'userManagedWarningDays' | 'userManagedCriticalDays' | 'autoRotatedWarningDays' | 'autoRotatedCriticalDays';
 
-export type SettingsErrors = Partial<Record<ThresholdKey | 'missingLookback' | 'cacheTTL', string>>;
+export type SettingsErrors = Partial<Record<ThresholdKey | 'missingLookback' | 'cacheTTL' | 'responseLimitMB', string>>;
 
 /** Prometheus duration: units in descending order, each at most once, e.g. 30m, 1h, 2h30m, 1d. */
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -55,6 +55,17 @@ export function validateDays(value: number | undefined): string | undefined {
   return undefined;
 }
 
+/** Whole megabytes in the range the backend accepts. */
+export function validateMegabytes(value: number | undefined, min = 1, max = 4096): string | undefined {
+  if (value === undefined) {
+    return undefined; // empty = backend default
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    return `Enter a whole number of MB between ${min} and ${max}.`;
+  }
+  return undefined;
+}
+
 function validatePair(
   warningKey: ThresholdKey,
   criticalKey: ThresholdKey,
@@ -81,5 +92,6 @@ export function validateSettings(jsonData: RsCertsOptions): SettingsErrors {
   errors.missingLookback = validateDuration(jsonData.missingLookback);
   errors.cacheTTL =
     jsonData.cacheTTL === '0' ? undefined : validateDuration(jsonData.cacheTTL, 0, 300e3, 'between 0s and 5m');
+  errors.responseLimitMB = validateMegabytes(jsonData.responseLimitMB);
   return errors;
 }

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { DataSourceSettings } from '@grafana/data';
 import { fireEvent, render, screen } from '@testing-library/react';
 
@@ -37,6 +37,22 @@ function setup(patch: Partial<Settings> = {}) {
   const lastSettings = (): Settings => onOptionsChange.mock.calls.at(-1)[0];
   return { onOptionsChange, options, lastSettings };
 }
+
+/** Grafana's settings page: it keeps what the editor reports; Save sends the last of it. */
+function Page({ initial, onChange }: { initial: Settings; onChange: (settings: Settings) => void }) {
+  const [options, setOptions] = useState(initial);
+  return (
+    <ConfigEditor
+      options={options}
+      onOptionsChange={(next) => {
+        onChange(next);
+        setOptions(next);
+      }}
+    />
+  );
+}
+
+const type = (element: HTMLElement, value: string) => fireEvent.change(element, { target: { value } });
 
 describe('ConfigEditor', () => {
   it('renders connection, auth, advanced and certificate sections', () => {
@@ -101,6 +117,100 @@ describe('ConfigEditor', () => {
   it('shows no message for valid settings', () => {
     setup({ jsonData: { userManagedWarningDays: 20, userManagedCriticalDays: 10, missingLookback: '1d' } });
     expect(screen.queryByText(/must not exceed|whole number|Prometheus duration;/)).not.toBeInTheDocument();
+  });
+
+  it('stores the response limit in MB (backend default 64)', () => {
+    const { lastSettings } = setup();
+    const field = screen.getByLabelText(/^Response limit \(MB\)/);
+    expect(field).toHaveAttribute('placeholder', '64');
+    type(field, '256');
+    expect(lastSettings().jsonData).toEqual({ responseLimitMB: 256 });
+  });
+
+  it('stores an emptied response limit as unset', () => {
+    const { lastSettings } = setup({ jsonData: { responseLimitMB: 128 } });
+    type(screen.getByLabelText(/^Response limit \(MB\)/), '');
+    expect(lastSettings().jsonData).toEqual({ responseLimitMB: undefined });
+  });
+
+  it.each([0, 4097, 1.5])('explains a response limit of %p MB the backend would refuse', (responseLimitMB) => {
+    setup({ jsonData: { responseLimitMB } });
+    expect(screen.getByText('Enter a whole number of MB between 1 and 4096.')).toBeInTheDocument();
+  });
+
+  it('saves every field as edited, for the SDK and the backend to read', () => {
+    const onChange = jest.fn();
+    render(<Page initial={settings()} onChange={onChange} />);
+
+    type(screen.getByPlaceholderText('http://prometheus:9090'), 'https://prom.example.com:9090');
+    // Authentication: basic auth, then every TLS option.
+    fireEvent.keyDown(document.getElementById('auth-method-select')!, { key: 'ArrowDown' });
+    fireEvent.click(screen.getByText('Basic authentication'));
+    type(screen.getByPlaceholderText('User'), 'grafana');
+    type(screen.getByPlaceholderText('Password'), 's3cret');
+    for (const name of [/self-signed certificate/i, /TLS client authentication/i, /Skip TLS certificate validation/i]) {
+      fireEvent.click(screen.getByRole('checkbox', { name }));
+    }
+    type(document.getElementById('self-signed-certificate-input')!, 'CA PEM');
+    type(screen.getByPlaceholderText('domain.example.com'), 'prom.example.com');
+    type(document.getElementById('client-auth-client-certificate-input')!, 'CLIENT PEM');
+    type(document.getElementById('client-auth-client-key-input')!, 'KEY PEM');
+    // A custom header (a bearer token is one: Authorization = "Bearer <token>").
+    fireEvent.click(screen.getByRole('button', { name: 'Expand section HTTP headers' }));
+    fireEvent.click(screen.getByRole('button', { name: /Add header/ }));
+    type(screen.getByPlaceholderText('X-Custom-Header'), 'X-Scope-OrgID');
+    type(screen.getByPlaceholderText('Header value'), 'tenant-a');
+    fireEvent.blur(screen.getByPlaceholderText('Header value')); // headers are reported on blur
+    // Additional settings: cookies and timeout.
+    fireEvent.click(screen.getByRole('button', { name: 'Expand section Additional settings' }));
+    const cookies = screen.getByPlaceholderText('New cookie (hit enter to add)');
+    type(cookies, 'session');
+    fireEvent.keyDown(cookies, { key: 'Enter' });
+    type(screen.getByLabelText('Timeout in seconds'), '45');
+    // The plugin's own settings.
+    fireEvent.click(screen.getByRole('radio', { name: 'v2' }));
+    type(screen.getByLabelText(/^User-managed: warning \(days\)/), '60');
+    type(screen.getByLabelText(/^User-managed: critical \(days\)/), '21');
+    type(screen.getByLabelText(/^Auto-rotated: warning \(days\)/), '50');
+    type(screen.getByLabelText(/^Auto-rotated: critical \(days\)/), '10');
+    type(screen.getByLabelText(/^Missing-series lookback/), '2h30m');
+    type(screen.getByLabelText(/^Cache/), '30s');
+    type(screen.getByLabelText(/^Response limit \(MB\)/), '256');
+
+    expect(screen.queryByText(/must not exceed|whole number|Prometheus duration;|Must be between/)).toBeNull();
+    const saved: Settings = onChange.mock.calls.at(-1)[0];
+    expect(saved).toEqual({
+      ...settings(),
+      url: 'https://prom.example.com:9090',
+      basicAuth: true,
+      basicAuthUser: 'grafana',
+      withCredentials: false,
+      jsonData: {
+        oauthPassThru: false,
+        tlsAuthWithCACert: true,
+        tlsAuth: true,
+        tlsSkipVerify: true,
+        serverName: 'prom.example.com',
+        httpHeaderName1: 'X-Scope-OrgID',
+        keepCookies: ['session'],
+        timeout: 45,
+        metricVersion: 'v2',
+        userManagedWarningDays: 60,
+        userManagedCriticalDays: 21,
+        autoRotatedWarningDays: 50,
+        autoRotatedCriticalDays: 10,
+        missingLookback: '2h30m',
+        cacheTTL: '30s',
+        responseLimitMB: 256,
+      },
+      secureJsonData: {
+        basicAuthPassword: 's3cret',
+        tlsCACert: 'CA PEM',
+        tlsClientCert: 'CLIENT PEM',
+        tlsClientKey: 'KEY PEM',
+        httpHeaderValue1: 'tenant-a',
+      },
+    });
   });
 
   it('never reads secrets back, only shows that they are configured', () => {

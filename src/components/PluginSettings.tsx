@@ -8,6 +8,9 @@ import { ThresholdKey, validateSettings } from '../validation';
 
 type Props = DataSourcePluginOptionsEditorProps<RsCertsOptions>;
 
+/** An empty field is stored as undefined, so the backend applies its default. */
+const toNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
 const THRESHOLDS: Array<{ key: ThresholdKey; label: string; description: string }> = [
   {
     key: 'userManagedWarningDays',
@@ -45,7 +48,7 @@ const DURATIONS: Array<{ key: 'missingLookback' | 'cacheTTL'; label: string; des
   },
 ];
 
-/** The plugin's own settings: default metric version, status thresholds, missing-series lookback. */
+/** The plugin's own settings: default metric version, status thresholds, lookback, cache, response limit. */
 export function PluginSettings({ options, onOptionsChange }: Props) {
   const { jsonData } = options;
   const errors = validateSettings(jsonData);
@@ -53,9 +56,7 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
   const setJsonData = (patch: Partial<RsCertsOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
-  // An empty field is stored as undefined, so the backend applies its default.
-  const onDaysChange = (key: ThresholdKey, text: string) =>
-    setJsonData({ [key]: text.trim() === '' ? undefined : Number(text) });
+  const onDaysChange = (key: ThresholdKey, text: string) => setJsonData({ [key]: toNumber(text) });
 
   return (
     <ConfigSection
@@ -122,6 +123,25 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
           />
         </Field>
       ))}
+      <Field
+        label="Response limit (MB)"
+        description="Largest Prometheus answer read for one request; a larger one fails the query with an error instead of filling the plugin's memory."
+        invalid={Boolean(errors.responseLimitMB)}
+        error={errors.responseLimitMB}
+        htmlFor="rscerts-responseLimitMB"
+      >
+        <Input
+          id="rscerts-responseLimitMB"
+          type="number"
+          min={1}
+          max={4096}
+          step={1}
+          width={16}
+          placeholder={String(DEFAULT_SETTINGS.responseLimitMB)}
+          value={jsonData.responseLimitMB ?? ''}
+          onChange={(e) => setJsonData({ responseLimitMB: toNumber(e.currentTarget.value) })}
+        />
+      </Field>
     </ConfigSection>
   );
 }
