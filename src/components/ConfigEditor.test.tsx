@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import React, { useState } from 'react';
 import { DataSourceSettings } from '@grafana/data';
 import { fireEvent, render, screen } from '@testing-library/react';
@@ -63,6 +65,14 @@ describe('ConfigEditor', () => {
     expect(screen.getByText('Certificates')).toBeInTheDocument();
     expect(screen.getByLabelText(/^Missing-series lookback/)).toHaveAttribute('placeholder', '1h');
     expect(screen.getByLabelText(/^User-managed: warning \(days\)/)).toHaveAttribute('placeholder', '30');
+  });
+
+  it('links the Redis page that plugin.json names as the documentation', () => {
+    setup();
+    const pluginJson = JSON.parse(readFileSync(join(__dirname, '../../plugin.json'), 'utf8'));
+    const docs = 'https://redis.io/docs/latest/operate/rs/security/certificates/monitor-certificates/';
+    expect(pluginJson.info.links[0].url).toBe(docs);
+    expect(screen.getByRole('link', { name: 'view the documentation' })).toHaveAttribute('href', docs);
   });
 
   it('stores the Prometheus URL', () => {

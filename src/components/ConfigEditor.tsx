@@ -28,7 +28,7 @@ export function ConfigEditor(props: Props) {
     <>
       <DataSourceDescription
         dataSourceName="Redis Software Certificates"
-        docsLink="https://redis.io/docs/latest/operate/rs/monitoring/monitor-certificates/"
+        docsLink="https://redis.io/docs/latest/operate/rs/security/certificates/monitor-certificates/"
         hasRequiredFields
       />
       <Divider />
