@@ -48,7 +48,7 @@ func TestDashboardRefreshCost(t *testing.T) {
 		}
 		refresh("cold", 3)
 		time.Sleep(2 * time.Second)
-		refresh("warm", 2) // the lookback answer is shared: the instant and the range query
+		refresh("warm", 2)    // the lookback answer is shared: the instant and the range query
 		if lookback == "1m" { // the shared answer lives 10s (one lookback step)
 			time.Sleep(11 * time.Second)
 			refresh("lookback due", 3)
