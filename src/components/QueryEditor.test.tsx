@@ -1,6 +1,9 @@
-import React from 'react';
+import React, { useState } from 'react';
+import { AnnotationQuery } from '@grafana/data';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 
+import { annotationSupport } from '../annotations';
+import type { DataSource } from '../datasource';
 import { DEFAULT_QUERY, RsCertsQuery } from '../types';
 import { fakeDataSource } from '../test/datasource';
 import { fakeTemplateSrv } from '../test/templateSrv';
@@ -35,7 +38,75 @@ async function openMenu(id: string) {
   });
 }
 
+/** Picks options of a multi-select, by their labels (a description may follow one); the menu stays open. */
+async function pick(id: string, ...labels: Array<string | RegExp>) {
+  await openMenu(id);
+  for (const name of labels) {
+    fireEvent.click(await screen.findByRole('option', { name }));
+  }
+}
+
+/** Grafana's query row: it keeps what the editor reports and saves the last of it. */
+function Row({
+  ds,
+  initial,
+  onChange,
+}: {
+  ds: DataSource;
+  initial: RsCertsQuery;
+  onChange: (q: RsCertsQuery) => void;
+}) {
+  const [query, setQuery] = useState(initial);
+  return (
+    <QueryEditor
+      datasource={ds}
+      query={query}
+      onChange={(next) => {
+        onChange(next);
+        setQuery(next);
+      }}
+      onRunQuery={() => {}}
+    />
+  );
+}
+
+/** Edits every field of the editor on screen; the picks are the same for queries and annotations. */
+async function editEveryField() {
+  fireEvent.click(screen.getByRole('radio', { name: 'Certificate' }));
+  await pick('rscerts-clusters', 'prod-us', /^\$cluster/);
+  await pick('rscerts-nodes', 'node-2');
+  await openMenu('rscerts-certificates');
+  fireEvent.change(picker('rscerts-certificates'), { target: { value: 'syncer' } });
+  fireEvent.click(await screen.findByRole('option', { name: /syncer/ }));
+  fireEvent.click(screen.getByRole('radio', { name: 'User-managed' }));
+  await pick('rscerts-statuses', /^Missing/, /^Critical/);
+  fireEvent.click(screen.getByRole('radio', { name: 'v1' }));
+}
+
 describe('QueryEditor', () => {
+  it('saves every field as edited, and the backend receives exactly that, variables expanded', async () => {
+    const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
+    const onChange = jest.fn();
+    render(<Row ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A' }} onChange={onChange} />);
+    fireEvent.click(screen.getByRole('radio', { name: 'Days remaining' }));
+    await editEveryField();
+
+    const saved: RsCertsQuery = onChange.mock.calls.at(-1)[0];
+    expect(saved).toEqual({
+      refId: 'A',
+      queryType: 'days',
+      groupBy: 'certificate',
+      clusters: ['prod-us', '$cluster'],
+      nodes: ['node-2'],
+      certificates: ['syncer'],
+      category: 'user-managed',
+      statuses: ['missing', 'critical'],
+      metricVersion: 'v1',
+    });
+    expect(ds.filterQuery(saved)).toBe(true);
+    expect(ds.applyTemplateVariables(saved, {})).toEqual({ ...saved, clusters: ['prod-us', 'prod-eu'] });
+  });
+
   it('shows every choice with the help of the selected one', () => {
     setup();
     expect(screen.getByRole('radio', { name: 'Certificates' })).toBeChecked();
@@ -119,6 +190,48 @@ describe('QueryEditor', () => {
 });
 
 describe('AnnotationQueryEditor', () => {
+  it('saves every field into the annotation, and its query is exactly that', async () => {
+    const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
+    const Editor = annotationSupport.QueryEditor!;
+    // As Grafana's annotation settings do: prepare the saved JSON, edit its target, keep the result.
+    let annotation = annotationSupport.prepareAnnotation!({ name: 'Expiries', enable: true, iconColor: 'red' });
+    function Settings() {
+      const [anno, setAnno] = useState<AnnotationQuery<RsCertsQuery>>(annotation);
+      return (
+        <Editor
+          datasource={ds}
+          query={anno.target!}
+          onChange={(target) => {
+            annotation = { ...anno, target };
+            setAnno(annotation);
+          }}
+          onRunQuery={() => {}}
+        />
+      );
+    }
+    render(<Settings />);
+    expect(screen.getByRole('radio', { name: 'Certificates' })).toBeChecked();
+    await editEveryField();
+
+    const target = {
+      ...DEFAULT_QUERY,
+      refId: 'Anno',
+      groupBy: 'certificate',
+      clusters: ['prod-us', '$cluster'],
+      nodes: ['node-2'],
+      certificates: ['syncer'],
+      category: 'user-managed',
+      statuses: ['missing', 'critical'],
+      metricVersion: 'v1',
+    };
+    expect(annotation).toEqual({ name: 'Expiries', enable: true, iconColor: 'red', target });
+    expect(annotationSupport.prepareQuery!(annotation)).toEqual(target);
+    expect(ds.applyTemplateVariables(target as RsCertsQuery, {})).toEqual({
+      ...target,
+      clusters: ['prod-us', 'prod-eu'],
+    });
+  });
+
   it('offers only query types whose frames become events', () => {
     const { ds } = fakeDataSource();
     render(
