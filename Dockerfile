@@ -2,6 +2,11 @@
 # Stages: frontend (npm), backend and rssim (Go), rssim runtime, and last the Grafana image
 # with the plugin, which is what `docker build .` gives.
 
+# The Grafana the plugin is installed into: the current 13.x by default; 12.x (the oldest the
+# plugin supports is 12.0.0) with `GRAFANA_IMAGE=grafana/grafana:12.4.0 docker compose up --build`
+# or `docker build --build-arg GRAFANA_IMAGE=grafana/grafana:12.4.0 .`.
+ARG GRAFANA_IMAGE=grafana/grafana:13.2.3
+
 FROM node:20.19.5-bookworm AS frontend
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -27,7 +32,7 @@ USER 65534
 EXPOSE 8070
 ENTRYPOINT ["/usr/local/bin/rssim"]
 
-FROM grafana/grafana:12.4.0
+FROM ${GRAFANA_IMAGE}
 ENV GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=seed-rscerts-datasource \
     # Demo only: everyone is admin, no login.
     GF_AUTH_ANONYMOUS_ENABLED=true \

@@ -58,8 +58,8 @@ func TestDockerfileImagesPinned(t *testing.T) {
 			t.Errorf("Dockerfile: FROM %s is not pinned to a version", img)
 		}
 	}
-	if g := stages[""]; !strings.HasPrefix(g, "grafana/grafana:12.") {
-		t.Errorf("final stage %q: want grafana/grafana:12.x", g)
+	if g := stages[""]; !strings.HasPrefix(g, "grafana/grafana:13.") {
+		t.Errorf("final stage %q: want grafana/grafana:13.x by default", g)
 	}
 	// The Go stage must satisfy go.mod's go directive without downloading a toolchain.
 	want := regexp.MustCompile(`(?m)^go (\S+)`).FindSubmatch(readFile(t, "go.mod"))

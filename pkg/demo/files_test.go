@@ -75,14 +75,21 @@ func flag(args []string, name string) (string, bool) {
 	return "", false
 }
 
-// dockerfileStages maps stage name (or "" for the last, default stage) to its FROM image.
+// dockerfileStages maps stage name (or "" for the last, default stage) to its FROM image, with
+// build arguments (ARG NAME=default, e.g. GRAFANA_IMAGE) replaced by their defaults.
 func dockerfileStages(t *testing.T) (stages map[string]string, images []string) {
 	t.Helper()
+	df := string(readFile(t, "Dockerfile"))
+	args := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^ARG\s+(\w+)=(\S+)\s*$`).FindAllStringSubmatch(df, -1) {
+		args[m[1]] = m[2]
+	}
 	from := regexp.MustCompile(`(?m)^FROM\s+(\S+)(?:\s+AS\s+(\S+))?\s*$`)
 	stages = map[string]string{}
-	for _, m := range from.FindAllStringSubmatch(string(readFile(t, "Dockerfile")), -1) {
-		stages[m[2]] = m[1]
-		images = append(images, m[1])
+	for _, m := range from.FindAllStringSubmatch(df, -1) {
+		img := os.Expand(m[1], func(name string) string { return args[name] })
+		stages[m[2]] = img
+		images = append(images, img)
 	}
 	return stages, images
 }
