@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -60,10 +61,10 @@ func (r Request) Selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// InstantExpr is the PromQL of a table or alert value: the certificates present now, with
-// the versions reporting each, and those that vanished within `recent`.
-func (r Request) InstantExpr(recent time.Duration) string {
-	return promql.Instant(r.Selection(), recent)
+// InstantExpr is the PromQL of a table or alert value at `at`: the certificates present then,
+// with the versions reporting each, and those that vanished within `recent` before.
+func (r Request) InstantExpr(recent time.Duration, at time.Time) string {
+	return promql.Instant(r.Selection(), recent, at)
 }
 
 // RangeExpr is the PromQL of the certificates present over a range (time series).
@@ -72,9 +73,9 @@ func (r Request) RangeExpr() string {
 }
 
 // LookbackExpr is the PromQL of every certificate seen within the missing-series window
-// ("" when it is 0).
-func (r Request) LookbackExpr(missingLookback time.Duration) string {
-	return promql.Lookback(r.Selection(), missingLookback)
+// ending at `at`, in every cluster ("" when the window is 0).
+func (r Request) LookbackExpr(missingLookback time.Duration, at time.Time) string {
+	return promql.Lookback(r.Selection(), missingLookback, at)
 }
 
 // Snapshot is the state of every matching certificate at one instant.
@@ -91,11 +92,12 @@ type Snapshot struct {
 // missing at once. Both are asked for at once; a failing lookback only loses the missing
 // rows older than that, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	lookbackExpr := r.LookbackExpr(e.Settings.MissingLookback)
-	lookbackAt, recent := at, time.Duration(0)
-	if lookbackExpr != "" {
-		lookbackAt = e.lookbacks.evalTime(lookbackExpr, at)
+	lookbackAt, recent, lookbackExpr := at, time.Duration(0), ""
+	if e.Settings.MissingLookback > 0 {
+		// One answer per version choice: the lookback reads every cluster.
+		lookbackAt = e.lookbacks.evalTime(fmt.Sprint(r.Versions), at)
 		recent = recentWindow(at.Sub(lookbackAt))
+		lookbackExpr = r.LookbackExpr(e.Settings.MissingLookback, lookbackAt)
 	}
 	var lookback prom.Value
 	var lookbackWarnings []string
@@ -109,7 +111,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 			lookback, lookbackWarnings, lookbackErr = e.lookbacks.prom.Query(ctx, lookbackExpr, lookbackAt)
 		}()
 	}
-	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent), at)
+	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent, at), at)
 	wg.Wait()
 	if err != nil {
 		return nil, err

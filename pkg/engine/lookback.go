@@ -12,7 +12,8 @@ import (
 const LookbackRefresh = time.Minute
 
 // lookbacks shares the answer to promql.Lookback. It reads the whole missing-series window,
-// so one answer per selection serves every query for up to a refresh period; each query's
+// so one answer per selection (version choice: it reads every cluster) serves every query for
+// up to a refresh period; each query's
 // instant expression covers the time since that answer's evaluation (recentWindow), so
 // sharing never hides a certificate that vanished in between. Queries of one dashboard
 // refresh carry the same time and share one request.
@@ -21,11 +22,11 @@ type lookbacks struct {
 	refresh time.Duration
 
 	mu     sync.Mutex
-	newest map[string]time.Time // expression -> evaluation time of the newest answer asked for
+	newest map[string]time.Time // selection -> evaluation time of the newest answer asked for
 }
 
-// maxLookbacks bounds the selections (cluster filters) remembered.
-const maxLookbacks = 64
+// maxLookbacks bounds the selections (version choices) remembered.
+const maxLookbacks = 8
 
 func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	refresh := LookbackRefresh
@@ -39,10 +40,10 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 // evalTime is when the lookback answer a query at `at` reads was (or is now) evaluated: the
 // newest one asked for when it is younger than the refresh period and not after at (a query
 // of the past gets its own), else at itself.
-func (l *lookbacks) evalTime(expr string, at time.Time) time.Time {
+func (l *lookbacks) evalTime(selection string, at time.Time) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e, ok := l.newest[expr]
+	e, ok := l.newest[selection]
 	if ok && !e.After(at) && at.Sub(e) < l.refresh {
 		return e
 	}
@@ -50,7 +51,7 @@ func (l *lookbacks) evalTime(expr string, at time.Time) time.Time {
 		if len(l.newest) >= maxLookbacks {
 			clear(l.newest)
 		}
-		l.newest[expr] = at
+		l.newest[selection] = at
 	}
 	return at
 }

@@ -101,7 +101,7 @@ func TestGoldenFrames(t *testing.T) {
 	// must be re-recorded, or the goldens would pin frames built from answers to old queries.
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
 	for _, c := range []struct{ name, recorded, now string }{
-		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback)},
+		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback, lb.Time)},
 		{"range.json", rng.Expr, req.RangeExpr()},
 	} {
 		if c.recorded != c.now {
@@ -170,13 +170,13 @@ func record(t *testing.T) {
 		}
 	}
 	// What the engine sends for a query at `at` with a lookback answer evaluated at `at` too.
-	instExpr := req.InstantExpr(promql.FineStep)
+	instExpr := req.InstantExpr(promql.FineStep, at)
 	v, _, err := client.Query(context.Background(), instExpr, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	save("instant.json", recording{Expr: instExpr, Time: at}, v)
-	lbExpr := req.LookbackExpr(ds.settings.MissingLookback)
+	lbExpr := req.LookbackExpr(ds.settings.MissingLookback, at)
 	v, _, err = client.Query(context.Background(), lbExpr, at)
 	if err != nil {
 		t.Fatal(err)

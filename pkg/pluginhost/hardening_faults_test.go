@@ -213,7 +213,7 @@ var downstreamFaults = []struct {
 		}, wantStatus: backend.StatusBadGateway, wantMsg: "2097152 bytes announced, limit 1048576", wantHealth: "response limit"},
 	{name: "answer with warnings", fault: func(w http.ResponseWriter, r *http.Request, _ <-chan struct{}) {
 		healthyAnswer(w, r, "PromQL info: metric might not be a counter", "partial response: store 2 down")
-	}, wantNotice: "Prometheus: partial response: store 2 down", wantHealth: "Prometheus 3.0.0-stub: v1 metrics: 1 cluster, 1 node, 1 certificate"},
+	}, wantNotice: "store warning: partial response: store 2 down", wantHealth: "Prometheus 3.0.0-stub: v1 metrics: 1 cluster, 1 node, 1 certificate"},
 }
 
 // closedPort is a loopback address nothing listens on.

@@ -131,7 +131,8 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 				for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
 					req := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
 					// The plugin's own client, so the real PromQL goes through the real transport.
-					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute)+" or "+req.LookbackExpr(5*time.Minute), time.Now())
+					now := time.Now()
+					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute, now), now)
 					if err != nil {
 						t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
 					}

@@ -196,7 +196,7 @@ func TestHardeningSecretsNeverLeak(t *testing.T) {
 			t.Errorf("secret %q leaked: …%s…", s, all[max(0, i-200):min(len(all), i+len(s)+50)])
 		}
 	}
-	for _, want := range []string{"refused the credentials (401 Unauthorized)", "[redacted]", "query panicked", "Prometheus: warning for", "tls: certificate required"} {
+	for _, want := range []string{"refused the credentials (401 Unauthorized)", "[redacted]", "query panicked", "store warning: warning for", "tls: certificate required"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("expected %q among the messages (the calls must really fail and succeed)", want)
 		}

@@ -166,7 +166,7 @@ func errorResponse(err error) backend.DataResponse {
 	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, err.Error())
 }
 
-// addNotices shows Prometheus warnings on the panel instead of dropping them.
+// addNotices shows the store's and the engine's warnings on the panel instead of dropping them.
 func addNotices(frs data.Frames, warnings []string) {
 	if len(warnings) == 0 || len(frs) == 0 {
 		return
@@ -176,6 +176,6 @@ func addNotices(frs data.Frames, warnings []string) {
 		f.Meta = &data.FrameMeta{}
 	}
 	for _, w := range warnings {
-		f.Meta.Notices = append(f.Meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: "Prometheus: " + w})
+		f.Meta.Notices = append(f.Meta.Notices, data.Notice{Severity: data.NoticeSeverityWarning, Text: w})
 	}
 }

@@ -72,13 +72,17 @@ func NewWithOptions(baseURL string, opts httpclient.Options, limit int64) (*Clie
 	return &Client{api: v1.NewAPI(c), raw: c, http: hc, transport: transport, url: display, secrets: secrets}, nil
 }
 
-// redactAll keeps secrets out of Prometheus' warnings (shown as frame notices).
+// redactAll keeps secrets out of the store's warnings (shown as frame notices), and says
+// whose they are: Prometheus, VictoriaMetrics, Thanos (a partial response), Mimir...
 func (c *Client) redactAll(warnings []string) []string {
 	for i, w := range warnings {
-		warnings[i] = redact(w, c.secrets)
+		warnings[i] = StoreWarning + redact(w, c.secrets)
 	}
 	return warnings
 }
+
+// StoreWarning starts every warning the store sent with its answer.
+const StoreWarning = "store warning: "
 
 // fail classifies a failed call and keeps the connection's secrets out of the message.
 func (c *Client) fail(err error, code int) error {

@@ -80,17 +80,17 @@ func PresentByVersion(sel Selection) string {
 	return present(sel, minByVersion, nil)
 }
 
-// Instant is the expression of a table or alert value at one instant: Present, where each
+// Instant is the expression of a table or alert value at `at`: Present, where each
 // merged row of the main branch carries LabelVersions (which versions report it, exactly, as
 // of this very evaluation), followed by the certificates that had a sample within `recent`
 // before the evaluation time but have none now (state missing; value: the expiry their last
 // sample implies). recent covers the time since the shared Lookback answer was evaluated, so
 // a certificate that lived and vanished after it is still missing on the next query; it is
 // read at FineStep resolution and only vanished certificates cross the wire.
-func Instant(sel Selection, recent time.Duration) string {
+func Instant(sel Selection, recent time.Duration, at time.Time) string {
 	var tail []string
 	if recent > 0 {
-		vanished := tagState(`(`+each(sel, func(s selector) string { return seenWithin(s, recent) })+`)`, StateMissing)
+		vanished := tagState(`(`+each(sel, func(s selector) string { return seenWithin(s, recent, at) })+`)`, StateMissing)
 		tail = append(tail, `(`+vanished+` unless on (`+identityList+`) (`+presentNow(sel)+`))`)
 	}
 	return present(sel, minByIdentity, versionsOf(sel), tail...)

@@ -88,35 +88,56 @@ func TestVersionOf(t *testing.T) {
 	}
 }
 
+var testAt = time.Unix(1_800_000_000, 500_000_000)
+
 func TestLookbackShape(t *testing.T) {
-	q := Lookback(Selection{Versions: []certs.Version{certs.V1}}, time.Hour)
+	q := Lookback(Selection{Versions: []certs.Version{certs.V1}, Clusters: []string{"c1"}}, time.Hour, testAt)
 	s := `node_cert_expiration_seconds{node!=""}`
+	exact := func(step string) string {
+		return `(` + s + ` + ((timestamp(` + s + `) > time() - ` + step + `) > 1799996400.5))`
+	}
 	for _, w := range []string{
-		// the fine slices of the last FineWindow, exact where the series is visible
-		`last_over_time((((` + s + ` + timestamp(` + s + `)) and last_over_time(` + s + `[5s])) or (last_over_time(` + s + `[5s]) + time()))[5m:5s])`,
-		// six slices of 10m tiling the hour exactly, latest first
-		`((` + s + ` + timestamp(` + s + `)) and last_over_time(` + s + `[10m])) or (last_over_time(` + s + `[10m]) + time())`,
-		`((` + s + ` offset 50m + timestamp(` + s + ` offset 50m)) and last_over_time(` + s + `[10m] offset 50m)) or (last_over_time(` + s + `[10m] offset 50m) + (time() - 3000))`,
+		// exact: the last 5m at 5s, the hour at 10m, samples newer than the window's start only
+		`last_over_time(` + exact("5") + `[5m:5s]) or last_over_time(` + exact("600") + `[1h:10m]) or `,
+		// approximate: the last 5m at 5s, then six slices of 10m tiling the hour, latest first
+		`last_over_time((last_over_time(` + s + `[5s]) + time())[5m:5s]) or (last_over_time(` + s + `[5s]) + time())`,
+		`(last_over_time(` + s + `[10m]) + time()) or (last_over_time(` + s + `[10m] offset 10m) + (time() - 600))`,
+		`(last_over_time(` + s + `[10m] offset 50m) + (time() - 3000))`,
 		`"rs_state", "missing"`, `"rs_version", "v1"`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
-	if strings.Contains(q, "offset 1h") || strings.Contains(q, "[1h:") {
-		t.Errorf("reads beyond the window:\n%s", q)
+	if strings.Contains(q, "offset 1h") || strings.Contains(q, "c1") {
+		t.Errorf("reads beyond the window, or filters clusters (Go does):\n%s", q)
 	}
-	if Lookback(Selection{Versions: []certs.Version{certs.V1}}, 0) != "" {
+	if Lookback(Selection{Versions: []certs.Version{certs.V1}}, 0, testAt) != "" {
 		t.Error("a lookback of 0 asks for something")
 	}
 	balanced(t, q)
+}
+
+// The query stays short whatever the filter: VictoriaMetrics refuses queries longer than its
+// -search.maxQueryLen (16 KiB by default).
+func TestLookbackLength(t *testing.T) {
+	all := []certs.Version{certs.V1, certs.V2}
+	for _, lb := range []time.Duration{time.Minute, time.Hour, 7 * 24 * time.Hour} {
+		q := Lookback(Selection{Versions: all, Clusters: []string{strings.Repeat("x", 1000)}}, lb, testAt)
+		if len(q) > 12<<10 {
+			t.Errorf("lookback %s: %d bytes", lb, len(q))
+		}
+	}
+	if q := Instant(Selection{Versions: all}, time.Minute, testAt); len(q) > 8<<10 {
+		t.Errorf("instant: %d bytes", len(q))
+	}
 }
 
 // The slices tile the window exactly, also when it is not divisible by six, and the fine
 // part never reaches beyond a short window.
 func TestLookbackSlicesTileTheWindow(t *testing.T) {
 	for _, lb := range []time.Duration{time.Minute, 100 * time.Second, time.Hour, 25 * time.Hour} {
-		q := seenInSlices(selector{metric: "m"}, lb)
+		q := approxInSlices("m", lb)
 		var covered time.Duration
 		for k := range LookbackSlices {
 			off := time.Duration(k) * LookbackStep(lb)
@@ -124,9 +145,9 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 			if k == LookbackSlices-1 {
 				width = lb - off
 			}
-			want := `last_over_time(m{}[` + promDuration(width) + `])`
+			want := `last_over_time(m[` + promDuration(width) + `])`
 			if off > 0 {
-				want = `last_over_time(m{}[` + promDuration(width) + `] offset ` + promDuration(off) + `)`
+				want = `last_over_time(m[` + promDuration(width) + `] offset ` + promDuration(off) + `)`
 			}
 			if !strings.Contains(q, want) {
 				t.Errorf("%s: slice %d lacks %s:\n%s", lb, k, want, q)
@@ -136,7 +157,7 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 		if covered != lb {
 			t.Errorf("%s: slices cover %s", lb, covered)
 		}
-		if f := Lookback(Selection{Versions: []certs.Version{certs.V1}}, lb); lb < FineWindow && !strings.Contains(f, "["+promDuration(lb)+":5s]") {
+		if f := Lookback(Selection{Versions: []certs.Version{certs.V1}}, lb, testAt); lb < FineWindow && !strings.Contains(f, "["+promDuration(lb)+":5s]") {
 			t.Errorf("%s: fine part not limited to the window:\n%s", lb, f)
 		}
 	}
@@ -146,7 +167,7 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 // and adds the certificates that vanished within the recent window, minus present ones.
 func TestInstantShape(t *testing.T) {
 	id := strings.Join(IdentityLabels, ", ")
-	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second)
+	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second, testAt)
 	for _, w := range []string{
 		`(min by (` + id + `) ({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""})) * on (` + id + `) group_left (rs_versions) count_values by (` + id + `) ("rs_versions", sum by (` + id + `) (group by (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""}) or label_replace(2 * group by (` + id + `) (node_cert_expires_in_seconds{cluster="a.b",node!=""}), "rs_v2", "1", "", "")))`,
 		`[15s:5s]`, `"rs_state", "missing"`, `unless on (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""} or label_replace(node_cert_expiration_seconds{cluster="a.b",node=""}, "node", "$1", "instance", "(.+)") or node_cert_expires_in_seconds{cluster="a.b",node!=""}`,
@@ -156,10 +177,10 @@ func TestInstantShape(t *testing.T) {
 		}
 	}
 	balanced(t, both)
-	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0); !strings.HasPrefix(v1, `label_replace(min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_versions", "1", "", "") or (`) || strings.Contains(v1, "last_over_time") {
+	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0, testAt); !strings.HasPrefix(v1, `label_replace(min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_versions", "1", "", "") or (`) || strings.Contains(v1, "last_over_time") {
 		t.Errorf("v1 only, no recent window:\n%s", v1)
 	}
-	if v2 := Instant(Selection{Versions: []certs.Version{certs.V2}}, 0); !strings.Contains(v2, `"rs_versions", "2"`) {
+	if v2 := Instant(Selection{Versions: []certs.Version{certs.V2}}, 0, testAt); !strings.Contains(v2, `"rs_versions", "2"`) {
 		t.Errorf("v2 only:\n%s", v2)
 	}
 }
