@@ -103,13 +103,14 @@ func (r *rig) remaining(t *testing.T, c ref) time.Duration {
 }
 
 // checkLastExpiry checks a missing row's expiry against its last sample: the simulator's
-// clock is frozen, so that sample's value is the simulator's, taken at most a scrape interval
-// before the certificate was hidden (and never after); the plugin may overstate it by less
-// than promql.FineStep when the scrape interval is shorter than that.
+// clock is frozen, so that sample's value is the simulator's, taken before the certificate
+// was hidden (and never after), normally within a scrape interval; three are allowed, since a
+// loaded machine delays or fails scrapes. The plugin may overstate it by less than
+// promql.FineStep when the scrape interval is shorter than that.
 func (r *rig) checkLastExpiry(t *testing.T, got row, c ref, hiddenAt time.Time) {
 	t.Helper()
 	v := r.remaining(t, c)
-	lo, hi := hiddenAt.Add(-demorig.ScrapeInterval-time.Second+v), hiddenAt.Add(v+promql.FineStep+time.Second)
+	lo, hi := hiddenAt.Add(-3*demorig.ScrapeInterval+v), hiddenAt.Add(v+promql.FineStep+time.Second)
 	if got.ExpiresAt.Before(lo) || got.ExpiresAt.After(hi) {
 		t.Errorf("%v: expires at %s, want its last sample's %s .. %s", c, got.ExpiresAt.Format(time.RFC3339Nano), lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano))
 	}
