@@ -26,17 +26,19 @@ type rig struct {
 
 func startRig(t *testing.T) *rig {
 	t.Helper()
-	return startRigHiding(t)
+	d := demorig.Start(t)
+	return &rig{sim: d.Sim, prom: d.Prom, instanceOf: d.InstanceOf, ready: d.Ready}
 }
 
-// startRigHiding starts the rig with these certificates hidden until restored.
-func startRigHiding(t *testing.T, hidden ...ref) *rig {
+// startLiveRig starts the rig on the real clock (every sample's value plus its timestamp is
+// the certificate's expiry), with these certificates hidden until restored.
+func startLiveRig(t *testing.T, hidden ...ref) *rig {
 	t.Helper()
-	var hide []demorig.Hidden
+	o := demorig.Options{Live: true}
 	for _, h := range hidden {
-		hide = append(hide, demorig.Hidden{Cluster: h.cluster, Node: h.node, Certificate: h.certificate})
+		o.Hidden = append(o.Hidden, demorig.Hidden{Cluster: h.cluster, Node: h.node, Certificate: h.certificate})
 	}
-	d := demorig.StartHiding(t, hide...)
+	d := demorig.StartWith(t, o)
 	return &rig{sim: d.Sim, prom: d.Prom, instanceOf: d.InstanceOf, ready: d.Ready}
 }
 
@@ -44,10 +46,17 @@ func startRigHiding(t *testing.T, hidden ...ref) *rig {
 // demo fleet: both report every certificate in v1 and v2, with cluster and node labels.
 type ref struct{ cluster, node, certificate string }
 
-// storeSelector selects every version's series of the certificate in the store.
-func (c ref) storeSelector() string {
+// storeSelectors select every version's series of the certificate in the store: by
+// logical_name, and by filename (c2's /v2).
+func (c ref) storeSelectors() [2]string {
 	m := fmt.Sprintf(`__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster=%q,node=%q`, c.cluster, c.node)
-	return fmt.Sprintf(`{%s,logical_name=%q} or {%s,filename=%q}`, m, c.certificate, m, c.certificate+"_cert.pem")
+	return [2]string{fmt.Sprintf(`{%s,logical_name=%q}`, m, c.certificate), fmt.Sprintf(`{%s,filename=%q}`, m, c.certificate+"_cert.pem")}
+}
+
+// storeSelector is both as one expression.
+func (c ref) storeSelector() string {
+	s := c.storeSelectors()
+	return s[0] + " or " + s[1]
 }
 
 // storeVersions is how many versions' series of the certificate the store has now.
@@ -73,14 +82,11 @@ func (r *rig) waitStore(t *testing.T, c ref, present bool) {
 	}
 }
 
-// vanish hides the certificate and waits until the store no longer has it; it returns when
-// it was hidden (its last sample is at most a scrape before).
-func (r *rig) vanish(t *testing.T, c ref) time.Time {
+// vanish hides the certificate and waits until the store no longer has it.
+func (r *rig) vanish(t *testing.T, c ref) {
 	t.Helper()
-	at := time.Now()
 	r.sim.Vanish(c.cluster, c.node, c.certificate)
 	r.waitStore(t, c, false)
-	return at
 }
 
 // restore shows the certificate again and waits until the store has it.
@@ -90,29 +96,27 @@ func (r *rig) restore(t *testing.T, c ref) {
 	r.waitStore(t, c, true)
 }
 
-// remaining is the certificate's (frozen) value in the simulator.
-func (r *rig) remaining(t *testing.T, c ref) time.Duration {
+// expiry is the certificate's expiry in the simulator.
+func (r *rig) expiry(t *testing.T, c ref) time.Time {
 	t.Helper()
 	for _, s := range r.sim.Certificates() {
 		if s.Cluster == c.cluster && s.Node == c.node && s.Name == c.certificate {
-			return time.Duration(s.RemainingSeconds * float64(time.Second))
+			return s.Expiry
 		}
 	}
 	t.Fatalf("no certificate %v in the simulator", c)
-	return 0
+	return time.Time{}
 }
 
-// checkLastExpiry checks a missing row's expiry against its last sample: the simulator's
-// clock is frozen, so that sample's value is the simulator's, taken before the certificate
-// was hidden (and never after), normally within a scrape interval; three are allowed, since a
-// loaded machine delays or fails scrapes. The plugin may overstate it by less than
-// promql.FineStep when the scrape interval is shorter than that.
-func (r *rig) checkLastExpiry(t *testing.T, got row, c ref, hiddenAt time.Time) {
+// checkLastExpiry checks a missing row's expiry against the certificate's (a live rig: every
+// sample's value plus its timestamp is the expiry, to the milliseconds between the scrape's
+// start and the exporter's answer). The plugin may overstate it by less than promql.FineStep
+// for a certificate that was never visible at a 5 s step (scrapes more frequent than that).
+func (r *rig) checkLastExpiry(t *testing.T, got row, c ref) {
 	t.Helper()
-	v := r.remaining(t, c)
-	lo, hi := hiddenAt.Add(-3*demorig.ScrapeInterval+v), hiddenAt.Add(v+promql.FineStep+time.Second)
-	if got.ExpiresAt.Before(lo) || got.ExpiresAt.After(hi) {
-		t.Errorf("%v: expires at %s, want its last sample's %s .. %s", c, got.ExpiresAt.Format(time.RFC3339Nano), lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano))
+	want := r.expiry(t, c)
+	if d := got.ExpiresAt.Sub(want); d < -time.Second || d > promql.FineStep+time.Second {
+		t.Errorf("%v: expires at %s, %s from its expiry %s", c, got.ExpiresAt.Format(time.RFC3339Nano), d, want.Format(time.RFC3339Nano))
 	}
 }
 

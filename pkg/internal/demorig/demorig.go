@@ -40,21 +40,34 @@ type Rig struct {
 // stops everything when the test ends.
 func Start(t testing.TB) *Rig {
 	t.Helper()
-	return StartHiding(t)
+	return StartWith(t, Options{})
 }
 
 // Hidden names a certificate the simulator hides from the start (see simulator.Vanish).
 type Hidden struct{ Cluster, Node, Certificate string }
 
-// StartHiding is Start with these certificates never scraped until restored: a test can then
-// make one appear for the first time.
-func StartHiding(t testing.TB, hidden ...Hidden) *Rig {
+// Options vary the rig.
+type Options struct {
+	// Hidden certificates are never scraped until restored: a test can make one appear.
+	Hidden []Hidden
+	// Live runs the simulator on the real clock from now, as a cluster does: every sample's
+	// value plus its timestamp is the certificate's expiry. Otherwise the clock is frozen at
+	// SimStart, so values are the same on every run.
+	Live bool
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options) *Rig {
 	t.Helper()
-	sim, err := simulator.New(simulator.Config{Clusters: simulator.DemoClusters(), Seed: 7, Start: SimStart, Frozen: true})
+	cfg := simulator.Config{Clusters: simulator.DemoClusters(), Seed: 7, Start: SimStart, Frozen: true}
+	if o.Live {
+		cfg.Start, cfg.Frozen = time.Time{}, false
+	}
+	sim, err := simulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, h := range hidden {
+	for _, h := range o.Hidden {
 		sim.Vanish(h.Cluster, h.Node, h.Certificate)
 	}
 	srv := httptest.NewTLSServer(sim.Handler())
