@@ -70,6 +70,9 @@ function Row({
   );
 }
 
+/** Five menus with a 200 ms debounce each: slow on a loaded CI machine, so longer than testTimeout. */
+const EVERY_FIELD_TIMEOUT = 90_000;
+
 /** Edits every field of the editor on screen; the picks are the same for queries and annotations. */
 async function editEveryField() {
   fireEvent.click(screen.getByRole('radio', { name: 'Certificate' }));
@@ -84,28 +87,32 @@ async function editEveryField() {
 }
 
 describe('QueryEditor', () => {
-  it('saves every field as edited, and the backend receives exactly that, variables expanded', async () => {
-    const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
-    const onChange = jest.fn();
-    render(<Row ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A' }} onChange={onChange} />);
-    fireEvent.click(screen.getByRole('radio', { name: 'Days remaining' }));
-    await editEveryField();
+  it(
+    'saves every field as edited, and the backend receives exactly that, variables expanded',
+    async () => {
+      const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
+      const onChange = jest.fn();
+      render(<Row ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A' }} onChange={onChange} />);
+      fireEvent.click(screen.getByRole('radio', { name: 'Days remaining' }));
+      await editEveryField();
 
-    const saved: RsCertsQuery = onChange.mock.calls.at(-1)[0];
-    expect(saved).toEqual({
-      refId: 'A',
-      queryType: 'days',
-      groupBy: 'certificate',
-      clusters: ['prod-us', '$cluster'],
-      nodes: ['node-2'],
-      certificates: ['syncer'],
-      category: 'user-managed',
-      statuses: ['missing', 'critical'],
-      metricVersion: 'v1',
-    });
-    expect(ds.filterQuery(saved)).toBe(true);
-    expect(ds.applyTemplateVariables(saved, {})).toEqual({ ...saved, clusters: ['prod-us', 'prod-eu'] });
-  });
+      const saved: RsCertsQuery = onChange.mock.calls.at(-1)[0];
+      expect(saved).toEqual({
+        refId: 'A',
+        queryType: 'days',
+        groupBy: 'certificate',
+        clusters: ['prod-us', '$cluster'],
+        nodes: ['node-2'],
+        certificates: ['syncer'],
+        category: 'user-managed',
+        statuses: ['missing', 'critical'],
+        metricVersion: 'v1',
+      });
+      expect(ds.filterQuery(saved)).toBe(true);
+      expect(ds.applyTemplateVariables(saved, {})).toEqual({ ...saved, clusters: ['prod-us', 'prod-eu'] });
+    },
+    EVERY_FIELD_TIMEOUT
+  );
 
   it('shows every choice with the help of the selected one', () => {
     setup();
@@ -190,47 +197,51 @@ describe('QueryEditor', () => {
 });
 
 describe('AnnotationQueryEditor', () => {
-  it('saves every field into the annotation, and its query is exactly that', async () => {
-    const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
-    const Editor = annotationSupport.QueryEditor!;
-    // As Grafana's annotation settings do: prepare the saved JSON, edit its target, keep the result.
-    let annotation = annotationSupport.prepareAnnotation!({ name: 'Expiries', enable: true, iconColor: 'red' });
-    function Settings() {
-      const [anno, setAnno] = useState<AnnotationQuery<RsCertsQuery>>(annotation);
-      return (
-        <Editor
-          datasource={ds}
-          query={anno.target!}
-          onChange={(target) => {
-            annotation = { ...anno, target };
-            setAnno(annotation);
-          }}
-          onRunQuery={() => {}}
-        />
-      );
-    }
-    render(<Settings />);
-    expect(screen.getByRole('radio', { name: 'Certificates' })).toBeChecked();
-    await editEveryField();
+  it(
+    'saves every field into the annotation, and its query is exactly that',
+    async () => {
+      const { ds } = fakeDataSource({ clusters: ['prod-eu', 'prod-us'], nodes: ['node-1', 'node-2'] });
+      const Editor = annotationSupport.QueryEditor!;
+      // As Grafana's annotation settings do: prepare the saved JSON, edit its target, keep the result.
+      let annotation = annotationSupport.prepareAnnotation!({ name: 'Expiries', enable: true, iconColor: 'red' });
+      function Settings() {
+        const [anno, setAnno] = useState<AnnotationQuery<RsCertsQuery>>(annotation);
+        return (
+          <Editor
+            datasource={ds}
+            query={anno.target!}
+            onChange={(target) => {
+              annotation = { ...anno, target };
+              setAnno(annotation);
+            }}
+            onRunQuery={() => {}}
+          />
+        );
+      }
+      render(<Settings />);
+      expect(screen.getByRole('radio', { name: 'Certificates' })).toBeChecked();
+      await editEveryField();
 
-    const target = {
-      ...DEFAULT_QUERY,
-      refId: 'Anno',
-      groupBy: 'certificate',
-      clusters: ['prod-us', '$cluster'],
-      nodes: ['node-2'],
-      certificates: ['syncer'],
-      category: 'user-managed',
-      statuses: ['missing', 'critical'],
-      metricVersion: 'v1',
-    };
-    expect(annotation).toEqual({ name: 'Expiries', enable: true, iconColor: 'red', target });
-    expect(annotationSupport.prepareQuery!(annotation)).toEqual(target);
-    expect(ds.applyTemplateVariables(target as RsCertsQuery, {})).toEqual({
-      ...target,
-      clusters: ['prod-us', 'prod-eu'],
-    });
-  });
+      const target = {
+        ...DEFAULT_QUERY,
+        refId: 'Anno',
+        groupBy: 'certificate',
+        clusters: ['prod-us', '$cluster'],
+        nodes: ['node-2'],
+        certificates: ['syncer'],
+        category: 'user-managed',
+        statuses: ['missing', 'critical'],
+        metricVersion: 'v1',
+      };
+      expect(annotation).toEqual({ name: 'Expiries', enable: true, iconColor: 'red', target });
+      expect(annotationSupport.prepareQuery!(annotation)).toEqual(target);
+      expect(ds.applyTemplateVariables(target as RsCertsQuery, {})).toEqual({
+        ...target,
+        clusters: ['prod-us', 'prod-eu'],
+      });
+    },
+    EVERY_FIELD_TIMEOUT
+  );
 
   it('offers only query types whose frames become events', () => {
     const { ds } = fakeDataSource();
