@@ -141,7 +141,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 }
 
 // lookbackLost starts the warning of a table without its lookback answer.
-const lookbackLost = "certificates that vanished before the last moments could not be determined (only more recent ones are listed as missing): "
+const lookbackLost = "the missing-certificate lookback failed, so only certificates that vanished within about the last minute are listed as missing: "
 
 // SeriesResult is days-remaining series over a time range.
 type SeriesResult struct {

@@ -61,7 +61,7 @@ func fakeDist(t *testing.T, version string) string {
 		"plugin.json":                    string(distPluginJSON(t, version)),
 		"module.js":                      "define([],function(){return{}});\n//# sourceMappingURL=module.js.map",
 		"module.js.map":                  `{"version":3,"sources":["webpack://seed-rscerts-datasource/./module.ts"],"mappings":""}`,
-		"README.md":                      "# Redis Software Certificates\n\nSee [the docs](https://redis.io/docs/latest/operate/rs/monitoring/monitor-certificates/).\n",
+		"README.md":                      "# Redis Software Certificates\n\nSee [the docs](https://redis.io/docs/latest/operate/rs/security/certificates/monitor-certificates/).\n",
 		"CHANGELOG.md":                   "# Changelog\n\n## 0.1.0\n",
 		"LICENSE":                        "Apache License 2.0\n",
 		"img/logo.svg":                   `<svg xmlns="http://www.w3.org/2000/svg"/>`,
