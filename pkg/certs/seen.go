@@ -45,22 +45,40 @@ func (s *Seen) Len() int {
 	return len(s.rows)
 }
 
+// Has tells whether the certificate was seen.
+func (s *Seen) Has(id Identity) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.index[id]
+	return ok
+}
+
 // MergeWithSeen is Merge(obs followed by the missing observations seen was made of): the
 // same rows, in the same order, with the seen part already merged. obs may hold missing
-// observations too (certificates that vanished since seen was made); seen may be nil.
+// observations too (certificates that vanished since seen was made, valued at an upper
+// bound of their expiry); where seen has the certificate, its expiry (from the samples)
+// and versions are the row's. seen may be nil.
 func MergeWithSeen(obs []Observation, seen *Seen, customerManagedINE map[string]bool, th Thresholds, now time.Time) []Certificate {
 	out := Merge(obs, customerManagedINE, th, now)
 	if seen.Len() == 0 {
 		return out
 	}
 	covered := make([]bool, len(seen.rows))
+	resorted := false
 	for i := range out {
 		j, ok := seen.index[out[i].Identity]
 		if !ok {
 			continue
 		}
 		covered[j] = true
-		// A present row without a path takes the first seen one, as Merge would.
+		if !out[i].Present {
+			c := &seen.rows[j]
+			out[i].ExpiresAt, out[i].Source = c.ExpiresAt, c.Source
+			out[i].DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+			resorted = true
+		}
+		// A row without a path takes the first seen one, as Merge would.
 		if out[i].Path == "" {
 			out[i].Path = seen.paths[j]
 		}
@@ -75,7 +93,7 @@ func MergeWithSeen(obs []Observation, seen *Seen, customerManagedINE map[string]
 		c.Status = StatusMissing
 		out = append(out, c)
 	}
-	if len(out) > n {
+	if len(out) > n || resorted {
 		out = sortRows(out)
 	}
 	return out

@@ -42,9 +42,8 @@ func missingObservation(s prom.Sample) (o certs.Observation, ok bool) {
 }
 
 // MergeInstant turns the answer to promql.Instant into rows merged with the certificates seen
-// in the lookback window (nil: none). Rows without a metric name are certificates Prometheus
-// merged across versions, labelled with the versions reporting them; rows of state missing
-// vanished within Instant's recent window.
+// in the lookback window (nil: none). Rows of state missing vanished within Instant's recent
+// window; seen's row of the same certificate, when it has one, gives their expiry.
 func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	vec, ok := present.(prom.Vector)
 	if !ok {
@@ -65,9 +64,7 @@ func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.T
 			continue
 		}
 		v := promql.VersionOf(name)
-		if name == "" {
-			v = promql.VersionsOf(s.Metric.Get(promql.LabelVersions))
-		} else if v == "" {
+		if v == "" {
 			continue // not a certificate metric
 		}
 		obs = append(obs, certs.Observation{Labels: labels(s.Metric), Version: v, Present: true, Seconds: s.V})

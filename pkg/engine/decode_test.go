@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -85,39 +87,35 @@ func TestDecodeInstant(t *testing.T) {
 	}
 }
 
-// Rows Prometheus merged across versions (no metric name) take their Source from the
-// versions label the same answer carries; rows of state missing in the present answer
-// vanished since the lookback answer and are missing at once, unless the certificate is
-// present in another row.
+// Rows keep their metric name, which tells the version; rows of state missing in the present
+// answer vanished since the lookback answer and are missing at once, unless the certificate
+// is present in another row; where the lookback answer has the certificate, its expiry (from
+// the samples) is the row's, not the present answer's upper bound.
 func TestDecodeInstantVersionsAndRecentlyVanished(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0).UTC()
-	merged := func(bits, cluster, node, cert string, v float64) prom.Sample {
-		return prom.Sample{Metric: pairs("cluster", cluster, "node", node, "logical_name", cert, promql.LabelVersions, bits), V: v}
-	}
-	vanishedAt := float64(at.Unix()) + 5*86400
+	upper := float64(at.Unix()) + 5*86400
 	present := prom.Vector{
-		merged("3", "c1", "1", "api", 86400), merged("2", "c1", "1", "proxy", 2*86400), merged("1", "c1", "1", "cm", 3*86400),
-		merged("", "c1", "1", "odd", 3*86400),                                    // no set: no Source, still a row
-		sample(statePresent, "v2", "c1", "1", "syncer", 4*86400),                 // a branch that keeps its name
-		sample(promql.StateMissing, "v1", "c1", "2", "gone", vanishedAt),         // vanished a moment ago
-		sample(promql.StateMissing, "v1", "c1", "1", "syncer", vanishedAt+86400), // gone from v1, present in v2
+		sample(statePresent, "v1", "c1", "1", "api", 86400), sample(statePresent, "v2", "c1", "1", "api", 86400),
+		sample(statePresent, "v2", "c1", "1", "proxy", 2*86400),
+		sample(promql.StateMissing, "v1", "c1", "2", "gone", upper),        // appeared and vanished since the lookback
+		sample(promql.StateMissing, "v1", "c1", "2", "known", upper),       // vanished, known to the lookback
+		sample(promql.StateMissing, "v1", "c1", "1", "proxy", upper+86400), // gone from v1, present in v2
 	}
-	rows, err := decodeInstant(t, present, nil, at)
+	lookback := prom.Vector{sample(promql.StateMissing, "v1", "c1", "2", "known", float64(at.Unix())+4*86400)}
+	rows, err := decodeInstant(t, present, lookback, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
 	for _, r := range rows {
-		got[r.Certificate] = r.Source + "/" + string(r.Status)
+		got[r.Certificate] = fmt.Sprintf("%s/%s/%g", r.Source, r.Status, r.DaysRemaining)
 	}
-	want := map[string]string{"api": "v1+v2/critical", "proxy": "v2/critical", "cm": "v1/critical", "odd": "/critical", "syncer": "v2/critical", "gone": "v1/missing"}
+	want := map[string]string{"api": "v1+v2/critical/1", "proxy": "v2/critical/2", "gone": "v1/missing/5", "known": "v1/missing/4"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows %v, want %v", got, want)
 	}
-	for _, r := range rows {
-		if r.Certificate == "gone" && (!r.ExpiresAt.Equal(epoch(vanishedAt)) || r.DaysRemaining != 5) {
-			t.Errorf("vanished row: %+v", r)
-		}
+	if !slices.IsSortedFunc(rows, func(a, b certs.Certificate) int { return cmp.Compare(a.DaysRemaining, b.DaysRemaining) }) {
+		t.Errorf("not sorted: %v", got)
 	}
 }
 
@@ -131,7 +129,7 @@ func TestDecodeRejectsWrongTypes(t *testing.T) {
 }
 
 // BenchmarkDecodeInstant10k decodes the present answer for 10,000 certificates reported by
-// v1 and v2 (merged by Prometheus: 10,000 rows) plus the lookback answer (20,000 rows): what
+// v1 and v2 (20,000 rows) plus the lookback answer (20,000 rows): what
 // a query pays when the lookback answer has just been refreshed.
 func BenchmarkDecodeInstant10k(b *testing.B) {
 	at := time.Unix(1_800_000_000, 0)
@@ -164,10 +162,7 @@ func BenchmarkMergeInstant10k(b *testing.B) {
 func answers10k(at time.Time) (present, lookback prom.Vector) {
 	for i := range 10000 {
 		c, n, cert := fmt.Sprintf("c%03d.example.com", i/100), fmt.Sprint(i/10%10), fmt.Sprint("cert", i%10)
-		row := sample(statePresent, "v1", c, n, cert, float64(i)*3600)
-		// merged across versions: no metric name, the versions in a label
-		row.Metric[len(row.Metric)-1] = prom.Label{Name: promql.LabelVersions, Value: "3"}
-		present = append(present, row)
+		present = append(present, sample(statePresent, "v1", c, n, cert, float64(i)*3600), sample(statePresent, "v2", c, n, cert, float64(i)*3600))
 		for _, v := range []string{"v1", "v2"} {
 			lookback = append(lookback, sample(promql.StateMissing, v, c, n, cert, float64(at.Unix())+float64(i)*3600))
 		}

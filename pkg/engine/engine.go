@@ -61,10 +61,10 @@ func (r Request) Selection() promql.Selection {
 	return promql.Selection{Versions: r.Versions, Clusters: r.Filter.Clusters}
 }
 
-// InstantExpr is the PromQL of a table or alert value at `at`: the certificates present then,
-// with the versions reporting each, and those that vanished within `recent` before.
-func (r Request) InstantExpr(recent time.Duration, at time.Time) string {
-	return promql.Instant(r.Selection(), recent, at)
+// InstantExpr is the PromQL of a table or alert value: the certificates present at its
+// evaluation time, once per version reporting each, and those that vanished within `recent`.
+func (r Request) InstantExpr(recent time.Duration) string {
+	return promql.Instant(r.Selection(), recent)
 }
 
 // RangeExpr is the PromQL of the certificates present over a range (time series).
@@ -92,44 +92,43 @@ type Snapshot struct {
 // missing at once. Both are asked for at once; a failing lookback only loses the missing
 // rows older than that, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	lookbackAt, recent, lookbackExpr := at, time.Duration(0), ""
+	key := fmt.Sprint(r.Versions) // one lookback answer per version choice: it reads every cluster
+	lookbackAt, recent := at, time.Duration(0)
 	if e.Settings.MissingLookback > 0 {
-		// One answer per version choice: the lookback reads every cluster.
-		lookbackAt = e.lookbacks.evalTime(fmt.Sprint(r.Versions), at)
+		lookbackAt = e.lookbacks.evalTime(key, at, false)
 		recent = recentWindow(at.Sub(lookbackAt))
-		lookbackExpr = r.LookbackExpr(e.Settings.MissingLookback, lookbackAt)
 	}
-	var lookback prom.Value
+	var seen *certs.Seen
 	var lookbackWarnings []string
-	var lookbackErr error
 	var wg sync.WaitGroup
-	if lookbackExpr != "" {
+	if e.Settings.MissingLookback > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer recovered(&lookbackErr)
-			lookback, lookbackWarnings, lookbackErr = e.lookbacks.prom.Query(ctx, lookbackExpr, lookbackAt)
+			seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt)
 		}()
 	}
-	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent, at), at)
+	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent), at)
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
 	// A fresh slice: answers (and their warnings) are shared with other queries.
 	warnings = append(append([]string(nil), warnings...), lookbackWarnings...)
-	if lookbackErr != nil {
-		lookback = nil
-		warnings = append(warnings, lookbackLost+lookbackErr.Error())
-	}
-	seen, err := e.seen.get(lookback)
-	if err != nil {
-		seen = nil
-		warnings = append(warnings, lookbackLost+err.Error())
-	}
 	rows, err := MergeInstant(present, seen, at, e.Settings.Thresholds)
 	if err != nil {
 		return nil, err
+	}
+	if lookbackAt.Before(at) && unseenMissing(rows, seen) {
+		// A certificate appeared after the shared lookback answer and vanished before this
+		// query: only a lookback evaluated now values it from its samples. Rare (it lived
+		// between two refreshes), and it replaces the refresh that was due within a minute.
+		lookbackAt = e.lookbacks.evalTime(key, at, true)
+		seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt)
+		warnings = append(warnings, lookbackWarnings...)
+		if rows, err = MergeInstant(present, seen, at, e.Settings.Thresholds); err != nil {
+			return nil, err
+		}
 	}
 	rows = filter(rows, r.Filter, r.Statuses)
 	if r.GroupBy == certs.GroupByCertificate || r.GroupBy == certs.GroupByCluster {
@@ -138,6 +137,33 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		rows = certs.Group(rows, r.GroupBy)
 	}
 	return &Snapshot{At: at, Certificates: rows, Warnings: warnings}, nil
+}
+
+// seenAt is the merged lookback answer evaluated at `at` (nil, with a warning, when it fails).
+func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (seen *certs.Seen, warnings []string) {
+	var v prom.Value
+	var err error
+	func() {
+		defer recovered(&err)
+		v, warnings, err = e.lookbacks.prom.Query(ctx, r.LookbackExpr(e.Settings.MissingLookback, at), at)
+	}()
+	if err == nil {
+		seen, err = e.seen.get(v)
+	}
+	if err != nil {
+		return nil, append(append([]string(nil), warnings...), lookbackLost+err.Error())
+	}
+	return seen, warnings
+}
+
+// unseenMissing tells whether a missing row is not in seen: it vanished after appearing since.
+func unseenMissing(rows []certs.Certificate, seen *certs.Seen) bool {
+	for i := range rows {
+		if !rows[i].Present && !seen.Has(rows[i].Identity) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookbackLost starts the warning of a table without its lookback answer.

@@ -39,12 +39,12 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 
 // evalTime is when the lookback answer a query at `at` reads was (or is now) evaluated: the
 // newest one asked for when it is younger than the refresh period and not after at (a query
-// of the past gets its own), else at itself.
-func (l *lookbacks) evalTime(selection string, at time.Time) time.Time {
+// of the past gets its own), else, or when refreshing now, at itself.
+func (l *lookbacks) evalTime(selection string, at time.Time, now bool) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e, ok := l.newest[selection]
-	if ok && !e.After(at) && at.Sub(e) < l.refresh {
+	if !now && ok && !e.After(at) && at.Sub(e) < l.refresh {
 		return e
 	}
 	if !ok || at.After(e) {
@@ -57,9 +57,8 @@ func (l *lookbacks) evalTime(selection string, at time.Time) time.Time {
 }
 
 // recentWindow is the window an instant query reads for certificates that vanished since a
-// lookback answer `age` old: that age rounded up to whole fine steps, plus one step of
-// overlap, so the two answers always meet.
+// lookback answer `age` old: that age rounded up to whole seconds, plus five of overlap, so
+// the two answers always meet.
 func recentWindow(age time.Duration) time.Duration {
-	step := promql.FineStep
-	return (age+step-1)/step*step + step
+	return (age+time.Second-1)/time.Second*time.Second + 5*time.Second
 }

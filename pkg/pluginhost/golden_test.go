@@ -18,7 +18,6 @@ import (
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
-	"github.com/seed/rscerts/pkg/promql"
 )
 
 // Golden frames: every query type and groupBy, built from answers a real Prometheus gave to
@@ -49,15 +48,15 @@ type recording struct {
 // still filters and groups in Go, which is what the golden frames pin.
 type replay struct{ instant, lookback, rng recording }
 
-// Query answers with the recording of the expression's kind (the instant one labels rows
-// with their versions, the lookback one never does). An unfiltered expression must be exactly
+// Query answers with the recording of the expression's kind (only the lookback reads
+// slices at offsets). An unfiltered expression must be exactly
 // the recorded one, or the recordings are stale; a cluster-filtered one gets the unfiltered
 // answer, which the engine filters in Go as well. The instant expression also depends on the
 // lookback answer's age, which the replay keeps at zero by evaluating every case at the
 // recording time.
 func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, []string, error) {
 	rec := r.lookback
-	if strings.Contains(expr, promql.LabelVersions) {
+	if !strings.Contains(expr, "offset") {
 		rec = r.instant
 	}
 	if !strings.Contains(expr, "cluster=") && expr != rec.Expr {
@@ -170,7 +169,7 @@ func record(t *testing.T) {
 		}
 	}
 	// What the engine sends for a query at `at` with a lookback answer evaluated at `at` too.
-	instExpr := req.InstantExpr(promql.FineStep, at)
+	instExpr := req.InstantExpr(5 * time.Second) // recentWindow of a lookback answer evaluated now
 	v, _, err := client.Query(context.Background(), instExpr, at)
 	if err != nil {
 		t.Fatal(err)

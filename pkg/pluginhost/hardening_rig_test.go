@@ -132,7 +132,7 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 					req := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
 					// The plugin's own client, so the real PromQL goes through the real transport.
 					now := time.Now()
-					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute, now), now)
+					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute), now)
 					if err != nil {
 						t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
 					}

@@ -293,7 +293,7 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		if len(before) != 1 || before[0].Status == "missing" {
 			t.Fatalf("before: %+v", before)
 		}
-		r.vanish(t, ref{"c1.example.com", "2", "api"})
+		_ = r.vanish(t, ref{"c1.example.com", "2", "api"})
 		rows := tableRows(t, r.query(t, ds, filter))
 		if len(rows) != 1 || rows[0].Status != "missing" {
 			t.Fatalf("not missing on the first query after the store lost it: %+v", rows)

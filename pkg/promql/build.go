@@ -71,46 +71,53 @@ type Selection struct {
 // metric name doubled them. The rarer branches keep their metric name, so no two branches
 // can yield the same label set (`or` would drop one).
 func Present(sel Selection) string {
-	return present(sel, minByIdentity, nil)
+	return present(sel, minByIdentity)
 }
 
 // PresentByVersion is Present with every row keeping its metric name: each certificate once
 // per version that reports it. It is the reference the merged form is tested against.
 func PresentByVersion(sel Selection) string {
-	return present(sel, minByVersion, nil)
+	return present(sel, minByVersion)
 }
 
-// Instant is the expression of a table or alert value at `at`: Present, where each
-// merged row of the main branch carries LabelVersions (which versions report it, exactly, as
-// of this very evaluation), followed by the certificates that had a sample within `recent`
-// before the evaluation time but have none now (state missing; value: the expiry their last
-// sample implies). recent covers the time since the shared Lookback answer was evaluated, so
-// a certificate that lived and vanished after it is still missing on the next query; it is
-// read at FineStep resolution and only vanished certificates cross the wire.
-func Instant(sel Selection, recent time.Duration, at time.Time) string {
+// Instant is the expression of a table or alert value at `at`: Present with every row keeping
+// its metric name (each certificate once per version reporting it, so Source is exact as of
+// this very evaluation), followed by the certificates that had a sample within `recent`
+// before `at` but have none now (state missing; value: their last sample plus `at`, an upper
+// bound of their expiry). recent covers the time since the shared Lookback answer was
+// evaluated, so a certificate that vanished after it is missing on the next query; only
+// vanished certificates cross the wire.
+//
+// Keeping the metric name costs rows (a certificate reported by v1 and v2 is two), which the
+// plugin merges; measured at 10,000 certificates it is cheaper than labelling merged rows
+// with their versions in PromQL (a count_values join that doubled Prometheus' time).
+func Instant(sel Selection, recent time.Duration) string {
 	var tail []string
 	if recent > 0 {
-		vanished := tagState(`(`+each(sel, func(s selector) string { return seenWithin(s, recent, at) })+`)`, StateMissing)
-		tail = append(tail, `(`+vanished+` unless on (`+identityList+`) (`+presentNow(sel)+`))`)
+		tail = append(tail, tagState(`(`+each(sel, func(s selector) string { return vanishedWithin(s, recent) })+`)`, StateMissing))
 	}
-	return present(sel, minByIdentity, versionsOf(sel), tail...)
+	return present(sel, minByVersion, tail...)
+}
+
+// vanishedWithin is every series of s with a sample within the window but none at evaluation
+// time, valued at its last sample plus the evaluation time. Raw ranges, no subquery: this is
+// part of every instant query.
+func vanishedWithin(s selector, window time.Duration) string {
+	sel := s.String()
+	return `((last_over_time(` + sel + `[` + promDuration(window) + `]) + time()) unless on (` + identityList + `, instance) ` + sel + `)`
 }
 
 // present joins the main branch (the common schemas: v1 and v2 with a node label) with the
 // others as `main or (rest)`. `or` is left-associative and, in a range query, costs per
 // series of both operands at every step; nesting the small branches first means the big
 // main branch goes through one `or`, not four (measured: half the range query's time).
-// versions, when not nil, labels each main row with the versions reporting it.
-func present(sel Selection, mainBy string, versions func(string) string, tail ...string) string {
+func present(sel Selection, mainBy string, tail ...string) string {
 	var main string
 	var rest []string
 	for i, s := range presentSelectors(sel) {
 		withNode := `(` + s.with(`node!=""`).String() + `)`
 		if i == 0 {
 			main = mainBy + withNode
-			if versions != nil {
-				main = versions(main)
-			}
 		} else {
 			rest = append(rest, minByVersion+withNode)
 		}
@@ -119,66 +126,6 @@ func present(sel Selection, mainBy string, versions func(string) string, tail ..
 	rest = append(rest, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
 	rest = append(rest, tail...)
 	return main + ` or (` + strings.Join(rest, " or ") + `)`
-}
-
-// LabelVersions on a main row of Instant is the bit set of the versions reporting it: "1"
-// v1, "2" v2, "3" both (see VersionsOf).
-const LabelVersions = "rs_versions"
-
-// versionsOf labels the merged main rows with LabelVersions. With both versions selected the
-// set comes from Prometheus, in the same evaluation: each version's copies are grouped per
-// certificate (value 1 for v1, 2 for v2, kept apart by a marker label), summed into the bit
-// set, lifted into a label by count_values and joined onto the merged row (its value times
-// the count 1: unchanged). The answer keeps one row per certificate; only a label is added.
-// With one version selected the set is that version.
-func versionsOf(sel Selection) func(string) string {
-	var v1, v2 string
-	for _, v := range sel.Versions {
-		switch v {
-		case certs.V1:
-			v1 = selectors(sel)[v][0].with(`node!=""`).String()
-		case certs.V2:
-			v2 = selectors(sel)[v][0].with(`node!=""`).String()
-		}
-	}
-	switch {
-	case v1 != "" && v2 != "":
-		by := `by (` + identityList + `) `
-		set := `sum ` + by + `(group ` + by + `(` + v1 + `) or label_replace(2 * group ` + by + `(` + v2 + `), "rs_v2", "1", "", ""))`
-		return func(main string) string {
-			return `(` + main + `) * on (` + identityList + `) group_left (` + LabelVersions + `) count_values ` + by + `("` + LabelVersions + `", ` + set + `)`
-		}
-	case v1 != "":
-		return func(main string) string { return `label_replace(` + main + `, "` + LabelVersions + `", "1", "", "")` }
-	case v2 != "":
-		return func(main string) string { return `label_replace(` + main + `, "` + LabelVersions + `", "2", "", "")` }
-	}
-	return nil
-}
-
-// VersionsOf reads a LabelVersions value ("" when the row has none or it is not a bit set).
-func VersionsOf(bits string) certs.Version {
-	switch bits {
-	case "1":
-		return certs.V1
-	case "2":
-		return certs.V2
-	case "3":
-		return certs.V1 + "+" + certs.V2
-	}
-	return ""
-}
-
-// presentNow is every certificate series at evaluation time, with the node-less schema's
-// node taken from the scrape instance as everywhere else, for `unless on (identity)`.
-func presentNow(sel Selection) string {
-	var parts []string
-	for _, v := range sel.Versions {
-		for _, s := range selectors(sel)[v] {
-			parts = append(parts, s.with(`node!=""`).String(), `label_replace(`+s.with(`node=""`).String()+`, "node", "$1", "instance", "(.+)")`)
-		}
-	}
-	return strings.Join(parts, " or ")
 }
 
 // presentSelectors merges the v1 and v2 node_cert metrics into one selector on __name__.

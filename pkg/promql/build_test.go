@@ -93,16 +93,14 @@ var testAt = time.Unix(1_800_000_000, 500_000_000)
 func TestLookbackShape(t *testing.T) {
 	q := Lookback(Selection{Versions: []certs.Version{certs.V1}, Clusters: []string{"c1"}}, time.Hour, testAt)
 	s := `node_cert_expiration_seconds{node!=""}`
-	exact := func(step string) string {
-		return `(` + s + ` + ((timestamp(` + s + `) > time() - ` + step + `) > 1799996400.5))`
-	}
 	for _, w := range []string{
-		// exact: the last 5m at 5s, the hour at 10m, samples newer than the window's start only
-		`last_over_time(` + exact("5") + `[5m:5s]) or last_over_time(` + exact("600") + `[1h:10m]) or `,
-		// approximate: the last 5m at 5s, then six slices of 10m tiling the hour, latest first
-		`last_over_time((last_over_time(` + s + `[5s]) + time())[5m:5s]) or (last_over_time(` + s + `[5s]) + time())`,
+		// exact where visible at a 10m step, samples newer than the window's start only
+		`last_over_time((` + s + ` + (timestamp(` + s + `) > 1799996400.5))[1h:10m])`,
+		// exact from two samples of a slice: six slices of 10m tiling the hour, latest first
+		`(predict_linear(` + s + `[10m], 0) + time()) or (predict_linear(` + s + `[10m] offset 10m, 0) + (time() - 600))`,
+		`(predict_linear(` + s + `[10m] offset 50m, 0) + (time() - 3000))`,
+		// else the slice's last sample plus its end
 		`(last_over_time(` + s + `[10m]) + time()) or (last_over_time(` + s + `[10m] offset 10m) + (time() - 600))`,
-		`(last_over_time(` + s + `[10m] offset 50m) + (time() - 3000))`,
 		`"rs_state", "missing"`, `"rs_version", "v1"`,
 	} {
 		if !strings.Contains(q, w) {
@@ -118,9 +116,9 @@ func TestLookbackShape(t *testing.T) {
 	balanced(t, q)
 }
 
-// The query stays short whatever the filter: VictoriaMetrics refuses queries longer than its
-// -search.maxQueryLen (16 KiB by default).
-func TestLookbackLength(t *testing.T) {
+// The queries stay short: VictoriaMetrics refuses queries longer than its -search.maxQueryLen
+// (16 KiB by default); the lookback has no filter at all.
+func TestQueryLength(t *testing.T) {
 	all := []certs.Version{certs.V1, certs.V2}
 	for _, lb := range []time.Duration{time.Minute, time.Hour, 7 * 24 * time.Hour} {
 		q := Lookback(Selection{Versions: all, Clusters: []string{strings.Repeat("x", 1000)}}, lb, testAt)
@@ -128,16 +126,15 @@ func TestLookbackLength(t *testing.T) {
 			t.Errorf("lookback %s: %d bytes", lb, len(q))
 		}
 	}
-	if q := Instant(Selection{Versions: all}, time.Minute, testAt); len(q) > 8<<10 {
+	if q := Instant(Selection{Versions: all}, time.Minute); len(q) > 4<<10 {
 		t.Errorf("instant: %d bytes", len(q))
 	}
 }
 
-// The slices tile the window exactly, also when it is not divisible by six, and the fine
-// part never reaches beyond a short window.
+// The slices tile the window exactly, also when it is not divisible by six.
 func TestLookbackSlicesTileTheWindow(t *testing.T) {
 	for _, lb := range []time.Duration{time.Minute, 100 * time.Second, time.Hour, 25 * time.Hour} {
-		q := approxInSlices("m", lb)
+		q := inSlices(lb, func(rng, end string) string { return "f(m" + rng + ")" })
 		var covered time.Duration
 		for k := range LookbackSlices {
 			off := time.Duration(k) * LookbackStep(lb)
@@ -145,9 +142,9 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 			if k == LookbackSlices-1 {
 				width = lb - off
 			}
-			want := `last_over_time(m[` + promDuration(width) + `])`
+			want := `f(m[` + promDuration(width) + `])`
 			if off > 0 {
-				want = `last_over_time(m[` + promDuration(width) + `] offset ` + promDuration(off) + `)`
+				want = `f(m[` + promDuration(width) + `] offset ` + promDuration(off) + `)`
 			}
 			if !strings.Contains(q, want) {
 				t.Errorf("%s: slice %d lacks %s:\n%s", lb, k, want, q)
@@ -157,39 +154,29 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 		if covered != lb {
 			t.Errorf("%s: slices cover %s", lb, covered)
 		}
-		if f := Lookback(Selection{Versions: []certs.Version{certs.V1}}, lb, testAt); lb < FineWindow && !strings.Contains(f, "["+promDuration(lb)+":5s]") {
-			t.Errorf("%s: fine part not limited to the window:\n%s", lb, f)
-		}
 	}
 }
 
-// Instant labels merged rows with the versions reporting them (from the same evaluation),
-// and adds the certificates that vanished within the recent window, minus present ones.
+// Instant keeps the metric name of every row (the version: Source is exact) and adds the
+// certificates that vanished within the recent window, from raw ranges only.
 func TestInstantShape(t *testing.T) {
 	id := strings.Join(IdentityLabels, ", ")
-	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second, testAt)
+	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second)
 	for _, w := range []string{
-		`(min by (` + id + `) ({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""})) * on (` + id + `) group_left (rs_versions) count_values by (` + id + `) ("rs_versions", sum by (` + id + `) (group by (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""}) or label_replace(2 * group by (` + id + `) (node_cert_expires_in_seconds{cluster="a.b",node!=""}), "rs_v2", "1", "", "")))`,
-		`[15s:5s]`, `"rs_state", "missing"`, `unless on (` + id + `) (node_cert_expiration_seconds{cluster="a.b",node!=""} or label_replace(node_cert_expiration_seconds{cluster="a.b",node=""}, "node", "$1", "instance", "(.+)") or node_cert_expires_in_seconds{cluster="a.b",node!=""}`,
+		`min by (__name__, ` + id + `) ({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""}) or (`,
+		`((last_over_time(node_cert_expiration_seconds{cluster="a.b",node!=""}[15s]) + time()) unless on (` + id + `, instance) node_cert_expiration_seconds{cluster="a.b",node!=""})`,
+		`"rs_state", "missing"`, `"rs_version", "v2"`,
 	} {
 		if !strings.Contains(both, w) {
 			t.Errorf("query lacks %q:\n%s", w, both)
 		}
 	}
+	if strings.Contains(both, ":") && strings.Contains(both, "s:") {
+		t.Errorf("a subquery in every instant query:\n%s", both)
+	}
 	balanced(t, both)
-	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0, testAt); !strings.HasPrefix(v1, `label_replace(min by (`+id+`) ({__name__="node_cert_expiration_seconds",node!=""}), "rs_versions", "1", "", "") or (`) || strings.Contains(v1, "last_over_time") {
-		t.Errorf("v1 only, no recent window:\n%s", v1)
-	}
-	if v2 := Instant(Selection{Versions: []certs.Version{certs.V2}}, 0, testAt); !strings.Contains(v2, `"rs_versions", "2"`) {
-		t.Errorf("v2 only:\n%s", v2)
-	}
-}
-
-func TestVersionsOf(t *testing.T) {
-	for bits, want := range map[string]certs.Version{"1": "v1", "2": "v2", "3": "v1+v2", "": "", "0": "", "4": ""} {
-		if got := VersionsOf(bits); got != want {
-			t.Errorf("VersionsOf(%q) = %q, want %q", bits, got, want)
-		}
+	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0); strings.Contains(v1, "last_over_time") {
+		t.Errorf("no recent window asked for:\n%s", v1)
 	}
 }
 
