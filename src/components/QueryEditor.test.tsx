@@ -73,6 +73,17 @@ function Row({
 /** Five menus with a 200 ms debounce each: slow on a loaded CI machine, so longer than testTimeout. */
 const EVERY_FIELD_TIMEOUT = 90_000;
 
+/** What editEveryField sets, for queries and annotations alike. */
+const EDITED = {
+  groupBy: 'certificate',
+  clusters: ['prod-us', '$cluster'],
+  nodes: ['node-2'],
+  certificates: ['syncer'],
+  category: 'user-managed',
+  statuses: ['missing', 'critical'],
+  metricVersion: 'v1',
+};
+
 /** Edits every field of the editor on screen; the picks are the same for queries and annotations. */
 async function editEveryField() {
   fireEvent.click(screen.getByRole('radio', { name: 'Certificate' }));
@@ -97,17 +108,7 @@ describe('QueryEditor', () => {
       await editEveryField();
 
       const saved: RsCertsQuery = onChange.mock.calls.at(-1)[0];
-      expect(saved).toEqual({
-        refId: 'A',
-        queryType: 'days',
-        groupBy: 'certificate',
-        clusters: ['prod-us', '$cluster'],
-        nodes: ['node-2'],
-        certificates: ['syncer'],
-        category: 'user-managed',
-        statuses: ['missing', 'critical'],
-        metricVersion: 'v1',
-      });
+      expect(saved).toEqual({ refId: 'A', queryType: 'days', ...EDITED });
       expect(ds.filterQuery(saved)).toBe(true);
       expect(ds.applyTemplateVariables(saved, {})).toEqual({ ...saved, clusters: ['prod-us', 'prod-eu'] });
     },
@@ -222,17 +223,7 @@ describe('AnnotationQueryEditor', () => {
       expect(screen.getByRole('radio', { name: 'Certificates' })).toBeChecked();
       await editEveryField();
 
-      const target = {
-        ...DEFAULT_QUERY,
-        refId: 'Anno',
-        groupBy: 'certificate',
-        clusters: ['prod-us', '$cluster'],
-        nodes: ['node-2'],
-        certificates: ['syncer'],
-        category: 'user-managed',
-        statuses: ['missing', 'critical'],
-        metricVersion: 'v1',
-      };
+      const target = { ...DEFAULT_QUERY, refId: 'Anno', ...EDITED };
       expect(annotation).toEqual({ name: 'Expiries', enable: true, iconColor: 'red', target });
       expect(annotationSupport.prepareQuery!(annotation)).toEqual(target);
       expect(ds.applyTemplateVariables(target as RsCertsQuery, {})).toEqual({
