@@ -167,8 +167,7 @@ func FuzzMerge(f *testing.F) {
 
 // FuzzMergeWithSeen: merging the seen (missing) observations once and the present ones per
 // query gives exactly the rows of merging them all together, present first, as the engine
-// used to; and so does merging the present rows of one certificate reported as one row with
-// a "+"-joined version set, as Prometheus merges them.
+// used to.
 func FuzzMergeWithSeen(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 1, 0, 0, 8, 0, 2, 0x10, 0x11, 0x18, 0xff, 0, 0x21, 0x12, 0x28, 0xfe, 0})
 	f.Add([]byte("some arbitrary bytes for observations!!"))
@@ -187,22 +186,6 @@ func FuzzMergeWithSeen(f *testing.F) {
 		got := MergeWithSeen(present, NewSeen(missing), ine, DefaultThresholds(), testNow)
 		if !slices.EqualFunc(want, got, sameCert) {
 			t.Fatalf("rows differ\nall together: %+v\nwith seen:    %+v", want, got)
-		}
-		// Each present row carrying the versions of every present row of its certificate.
-		all := map[Identity]*versionSet{}
-		for _, o := range present {
-			id := identify(o.Labels)
-			if all[id] == nil {
-				all[id] = &versionSet{}
-			}
-			all[id].add(o.Version)
-		}
-		merged := slices.Clone(present)
-		for i, o := range present {
-			merged[i].Version = Version(all[identify(o.Labels)].String())
-		}
-		if got := MergeWithSeen(merged, NewSeen(missing), ine, DefaultThresholds(), testNow); !slices.EqualFunc(want, got, sameCert) {
-			t.Fatalf("rows differ\nper version: %+v\nwith version sets: %+v", want, got)
 		}
 	})
 }

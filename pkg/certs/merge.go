@@ -11,8 +11,7 @@ import (
 // Prometheus.
 type Observation struct {
 	Labels Labels
-	// Version reported it: one version, or a "+"-joined set for a row
-	// Prometheus merged across versions ("v1+v2").
+	// Version reported it.
 	Version Version
 	// Present: the series exists at evaluation time and Seconds is the
 	// remaining lifetime then. Otherwise the series vanished within the

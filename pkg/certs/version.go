@@ -27,13 +27,7 @@ const (
 	bitV2
 )
 
-// add takes one version, or a "+"-joined set of them ("v1+v2", as String writes it).
 func (s *versionSet) add(v Version) {
-	if first, rest, ok := strings.Cut(string(v), "+"); ok {
-		s.add(Version(first))
-		s.add(Version(rest))
-		return
-	}
 	switch v {
 	case V1:
 		s.bits |= bitV1
