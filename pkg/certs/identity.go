@@ -21,6 +21,9 @@ func Identify(labels map[string]string) (id Identity, path string) {
 	return identify(l), filePath(l)
 }
 
+// IdentityOf is the identity of one series' labels.
+func IdentityOf(l Labels) Identity { return identify(l) }
+
 // identify is Identify without the path: the path may need a string
 // concatenation (7.18 schema: filepath + "/" + filename), so Merge computes it
 // only for the observation that wins a row.

@@ -31,6 +31,9 @@ type Certificate struct {
 	Source        string // "v1", "v2" or "v1+v2": which versions reported it
 	Path          string
 	Present       bool
+	// DaysBehind is how many days earlier it expires than the newest copy of the same
+	// certificate in its cluster (SetDaysBehind; NaN when unreadable).
+	DaysBehind float64
 }
 
 const secondsPerDay = 86400

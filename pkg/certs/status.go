@@ -9,7 +9,10 @@ const (
 	StatusExpired  Status = "expired"
 	StatusCritical Status = "critical"
 	StatusWarning  Status = "warning"
-	StatusOK       Status = "ok"
+	// StatusRotationOverdue: an auto-rotated certificate past the point where Redis Software
+	// rotates it (plus grace), not yet below the warning threshold: its rotation failed.
+	StatusRotationOverdue Status = "rotation-overdue"
+	StatusOK              Status = "ok"
 	// StatusMissing: the series vanished during the lookback window (some
 	// exporters drop a series once the certificate expired). Only Merge
 	// decides it; Thresholds.Status never returns it.
@@ -22,6 +25,10 @@ const (
 type Thresholds struct {
 	UserManagedWarningDays, UserManagedCriticalDays float64
 	AutoRotatedWarningDays, AutoRotatedCriticalDays float64
+	// RotationDays is Redis Software's expiry_days_before_rotation: its hourly job rotates an
+	// internode certificate with fewer days left. RotationGraceDays is the slack after it
+	// before the rotation counts as missed.
+	RotationDays, RotationGraceDays float64
 }
 
 // DefaultThresholds: 30/14 days for user-managed certificates; 45/14 for
@@ -33,11 +40,14 @@ func DefaultThresholds() Thresholds {
 		UserManagedCriticalDays: 14,
 		AutoRotatedWarningDays:  45,
 		AutoRotatedCriticalDays: 14,
+		RotationDays:            60,
+		RotationGraceDays:       2,
 	}
 }
 
 // Status classifies the days remaining: expired below 0, critical below the
-// critical threshold, warning below the warning threshold, else ok. Bounds
+// critical threshold, warning below the warning threshold, rotation-overdue
+// (auto-rotated only) below RotationDays-RotationGraceDays, else ok. Bounds
 // are strict: exactly 0 days is critical (not yet expired), exactly 14 is
 // warning, exactly 30 (user-managed) is ok.
 //
@@ -58,6 +68,8 @@ func (t Thresholds) Status(c Category, days float64) Status {
 		return StatusCritical
 	case days < warn:
 		return StatusWarning
+	case c == AutoRotated && days < t.RotationDays-t.RotationGraceDays:
+		return StatusRotationOverdue
 	}
 	return StatusOK
 }

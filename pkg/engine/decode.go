@@ -128,3 +128,55 @@ func typeName(v prom.Value) string {
 	}
 	return v.Type()
 }
+
+// DecodeRenewals pairs the rows of a promql.Renewals range answer into events: at each step,
+// a certificate's PartAfter point (new expiry) with its PartBefore point (old expiry). Rows
+// are classified with the cluster's customer-managed-INE flag as of the end of the range.
+func DecodeRenewals(v prom.Value) ([]certs.Renewal, error) {
+	mat, ok := v.(prom.Matrix)
+	if !ok {
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where a range matrix was expected", typeName(v))
+	}
+	type at struct {
+		id certs.Identity
+		t  int64
+	}
+	ine := map[string]bool{}
+	// Label sets of different schemas can name one certificate: the soonest of each side wins,
+	// as rows merge.
+	before, after := map[at]float64{}, map[at]float64{}
+	for _, s := range mat {
+		if s.Metric.Get(metricName) == promql.MetricINE {
+			if n := len(s.Points); n > 0 {
+				ine[s.Metric.Get("cluster")] = s.Points[n-1].V == 1
+			}
+			continue
+		}
+		side := before
+		switch s.Metric.Get(promql.LabelPart) {
+		case promql.PartBefore:
+		case promql.PartAfter:
+			side = after
+		default:
+			continue
+		}
+		id := certs.IdentityOf(labels(s.Metric))
+		for _, p := range s.Points {
+			k := at{id, p.T}
+			if old, ok := side[k]; !ok || p.V < old {
+				side[k] = p.V
+			}
+		}
+	}
+	out := make([]certs.Renewal, 0, len(after))
+	for k, a := range after {
+		b, ok := before[k]
+		if !ok {
+			continue // both sides come from one comparison; a lone side is a torn answer
+		}
+		out = append(out, certs.Renewal{Identity: k.id, Category: certs.Classify(k.id.Certificate, ine[k.id.Cluster]),
+			Time: time.UnixMilli(k.t).UTC(), ExpiresBefore: epoch(b), ExpiresAfter: epoch(a)})
+	}
+	certs.SortRenewals(out)
+	return out, nil
+}

@@ -130,6 +130,8 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 			return nil, err
 		}
 	}
+	// Before any filter but the cluster's: a copy is behind the other nodes' copies.
+	certs.SetDaysBehind(rows)
 	rows = filter(rows, r.Filter, r.Statuses)
 	if r.GroupBy == certs.GroupByCertificate || r.GroupBy == certs.GroupByCluster {
 		// Merge's rows are already one per cluster+node+certificate, in row order: grouping
@@ -211,4 +213,40 @@ func filter(rows []certs.Certificate, f certs.Filter, statuses []certs.Status) [
 		}
 	}
 	return kept
+}
+
+// RenewalsExpr is the PromQL of renewal events at the given range step.
+func (r Request) RenewalsExpr(step time.Duration) string {
+	return promql.Renewals(r.Selection(), step, certs.RenewalMinJump)
+}
+
+// RenewalsResult is the renewal events of a time range.
+type RenewalsResult struct {
+	Renewals []certs.Renewal
+	Warnings []string
+}
+
+// Renewals lists the renewal and rotation events over the range (one range query that
+// returns only the steps where an expiry jumped), filtered and sorted by time. Events first
+// seen before rng.Start (the aligned first step reaches back up to a step) are not listed.
+func (e *Engine) Renewals(ctx context.Context, r Request, rng v1.Range) (*RenewalsResult, error) {
+	from := rng.Start
+	if ms := rng.Step.Milliseconds(); ms > 0 { // steps on the Unix epoch's grid, as Prometheus' are
+		rng.Start = time.UnixMilli(from.UnixMilli() - from.UnixMilli()%ms)
+	}
+	v, warnings, err := e.Prom.QueryRange(ctx, r.RenewalsExpr(rng.Step), rng)
+	if err != nil {
+		return nil, err
+	}
+	events, err := DecodeRenewals(v)
+	if err != nil {
+		return nil, err
+	}
+	kept := events[:0]
+	for _, ev := range events {
+		if !ev.Time.Before(from) && r.Filter.Match(certs.Certificate{Identity: ev.Identity, Category: ev.Category}) {
+			kept = append(kept, ev)
+		}
+	}
+	return &RenewalsResult{Renewals: kept, Warnings: warnings}, nil
 }

@@ -1,20 +1,41 @@
 package frames
 
 import (
+	"math"
+
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/seed/rscerts/pkg/certs"
 )
 
+// Value is what a Days frame reports per row.
+type Value int
+
+const (
+	DaysRemaining Value = iota // Days remaining, unit d
+	DaysBehind                 // Days behind, unit d
+	ExpiresAt                  // Expires at, Unix milliseconds: alert templates print it as a date
+)
+
 // Days is one numeric-multi frame per row, for alert rules and stat panels.
-func Days(rows []certs.Certificate, by certs.GroupBy) data.Frames {
+func Days(rows []certs.Certificate, by certs.GroupBy, v Value) data.Frames {
 	if len(rows) == 0 {
 		return data.Frames{NoData(data.FrameTypeNumericMulti)}
 	}
 	out := make(data.Frames, 0, len(rows))
 	for _, c := range rows {
-		field := data.NewField(FieldDays, Labels(c.Identity, c.Category, by), []float64{c.DaysRemaining}).
-			SetConfig(daysConfig(DisplayName(c.Identity, by)))
+		name, value, config := FieldDays, c.DaysRemaining, daysConfig(DisplayName(c.Identity, by))
+		switch v {
+		case DaysBehind:
+			name, value = FieldDaysBehind, c.DaysBehind
+		case ExpiresAt:
+			name, value = FieldExpiresAt, math.NaN()
+			if !c.ExpiresAt.IsZero() {
+				value = float64(c.ExpiresAt.UnixMilli())
+			}
+			config.Unit = UnitDateTime
+		}
+		field := data.NewField(name, Labels(c.Identity, c.Category, by), []float64{value}).SetConfig(config)
 		f := data.NewFrame("days", field)
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericMulti, TypeVersion: dataplaneVersion}
 		out = append(out, f)

@@ -3,9 +3,12 @@
 // rules (see README "Frames"):
 //
 //   - Table: one table frame, fields Cluster, Node, Certificate, Category, Days remaining
-//     (float64, unit d), Expires at, Status, Source, Path.
+//     (float64, unit d), Expires at, Status, Source, Path, Days behind (float64, unit d).
 //   - Days: dataplane numeric-multi 0.1, one frame per result with one "Days remaining" field
-//     labelled by the groupBy's labels; no result = the dataplane "no data" frame.
+//     (or "Days behind", or "Expires at" in Unix milliseconds: see Value) labelled by the
+//     groupBy's labels; no result = the dataplane "no data" frame.
+//   - Renewals: one table frame, fields Time, Cluster, Node, Certificate, Category, Expires
+//     before, Expires after, Days before, Days after.
 //   - Timeseries: dataplane timeseries-multi 0.1, frames of Time + Days remaining.
 package frames
 
@@ -29,9 +32,17 @@ const (
 	FieldSource      = "Source"
 	FieldPath        = "Path"
 	FieldTime        = "Time"
+	FieldDaysBehind  = "Days behind"
+	// Fields of the renewals table.
+	FieldExpiresBefore = "Expires before"
+	FieldExpiresAfter  = "Expires after"
+	FieldDaysBefore    = "Days before"
+	FieldDaysAfter     = "Days after"
 
 	// UnitDays is Grafana's unit id for days.
 	UnitDays = "d"
+	// UnitDateTime is Grafana's unit id for a time in Unix milliseconds.
+	UnitDateTime = "dateTimeAsIso"
 )
 
 var dataplaneVersion = data.FrameTypeVersion{0, 1}

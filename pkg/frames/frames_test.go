@@ -2,6 +2,7 @@ package frames
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestLabels(t *testing.T) {
 }
 
 func TestNoDataFrames(t *testing.T) {
-	for _, f := range []*data.Frame{Days(nil, certs.GroupByNode)[0], Timeseries(nil, certs.GroupByNode)[0]} {
+	for _, f := range []*data.Frame{Days(nil, certs.GroupByNode, DaysRemaining)[0], Timeseries(nil, certs.GroupByNode)[0]} {
 		if len(f.Fields) != 0 || f.Meta == nil || f.Meta.TypeVersion != (data.FrameTypeVersion{0, 1}) {
 			t.Fatalf("not a dataplane no-data frame: %+v", f)
 		}
@@ -56,8 +57,8 @@ func TestNoDataFrames(t *testing.T) {
 }
 
 func TestTableFieldsInContractOrder(t *testing.T) {
-	f := Table([]certs.Certificate{{Identity: certs.Identity{Cluster: "c", Node: "1", Certificate: "api"}, DaysRemaining: -1.5, Status: certs.StatusExpired}})
-	want := []string{FieldCluster, FieldNode, FieldCertificate, FieldCategory, FieldDays, FieldExpiresAt, FieldStatus, FieldSource, FieldPath}
+	f := Table([]certs.Certificate{{Identity: certs.Identity{Cluster: "c", Node: "1", Certificate: "api"}, DaysRemaining: -1.5, Status: certs.StatusExpired, DaysBehind: 2.5}}, 1.5)
+	want := []string{FieldCluster, FieldNode, FieldCertificate, FieldCategory, FieldDays, FieldExpiresAt, FieldStatus, FieldSource, FieldPath, FieldDaysBehind}
 	if len(f.Fields) != len(want) {
 		t.Fatalf("%d fields", len(f.Fields))
 	}
@@ -68,6 +69,76 @@ func TestTableFieldsInContractOrder(t *testing.T) {
 	}
 	if days, _ := f.FieldByName(FieldDays); days.Config.Unit != UnitDays || days.At(0).(float64) != -1.5 {
 		t.Errorf("days field: %+v", days)
+	}
+	behind, _ := f.FieldByName(FieldDaysBehind)
+	if behind.Config.Unit != UnitDays || behind.At(0).(float64) != 2.5 {
+		t.Errorf("days behind field: %+v", behind)
+	}
+	if th := behind.Config.Thresholds; th == nil || len(th.Steps) != 2 || th.Steps[1].Value != 1.5 || th.Steps[1].Color != "red" ||
+		!math.IsInf(float64(th.Steps[0].Value), -1) {
+		t.Errorf("days behind must turn red from driftDays (1.5): %+v", behind.Config.Thresholds)
+	}
+}
+
+func TestDaysValues(t *testing.T) {
+	at := time.Date(2027, 1, 2, 3, 4, 5, 6e6, time.UTC)
+	rows := []certs.Certificate{
+		{Identity: certs.Identity{Cluster: "c", Node: "1", Certificate: "api"}, Category: certs.UserManaged, DaysRemaining: 3, DaysBehind: 7, ExpiresAt: at},
+		{Identity: certs.Identity{Cluster: "c", Node: "2", Certificate: "api"}, Category: certs.UserManaged, DaysRemaining: math.NaN(), DaysBehind: math.NaN()},
+	}
+	tests := []struct {
+		v           Value
+		name, unit  string
+		first       float64
+		secondIsNaN bool
+	}{
+		{DaysRemaining, FieldDays, UnitDays, 3, true},
+		{DaysBehind, FieldDaysBehind, UnitDays, 7, true},
+		{ExpiresAt, FieldExpiresAt, UnitDateTime, float64(at.UnixMilli()), true},
+	}
+	for _, tt := range tests {
+		frs := Days(rows, certs.GroupByNode, tt.v)
+		if len(frs) != 2 {
+			t.Fatalf("%d frames", len(frs))
+		}
+		f := frs[0].Fields[0]
+		if f.Name != tt.name || f.Config.Unit != tt.unit || f.At(0).(float64) != tt.first || f.Labels["node"] != "1" || f.Labels["category"] != "user-managed" {
+			t.Errorf("value %d: field %q unit %q value %v labels %v", tt.v, f.Name, f.Config.Unit, f.At(0), f.Labels)
+		}
+		if !math.IsNaN(frs[1].Fields[0].At(0).(float64)) {
+			t.Errorf("value %d: an unreadable row must be NaN, got %v", tt.v, frs[1].Fields[0].At(0))
+		}
+	}
+}
+
+func TestRenewalsFrame(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	ev := certs.Renewal{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
+		Time: at, ExpiresBefore: at.Add(36 * time.Hour), ExpiresAfter: at.Add(365 * 24 * time.Hour)}
+	f := Renewals([]certs.Renewal{ev})
+	want := []string{FieldTime, FieldCluster, FieldNode, FieldCertificate, FieldCategory, FieldExpiresBefore, FieldExpiresAfter, FieldDaysBefore, FieldDaysAfter}
+	if len(f.Fields) != len(want) || f.Meta.Type != data.FrameTypeTable {
+		t.Fatalf("%d fields, meta %+v", len(f.Fields), f.Meta)
+	}
+	for i, name := range want {
+		if f.Fields[i].Name != name {
+			t.Errorf("field %d is %q, want %q", i, f.Fields[i].Name, name)
+		}
+	}
+	got := []any{f.Fields[0].At(0), f.Fields[2].At(0), f.Fields[5].At(0), f.Fields[6].At(0), f.Fields[7].At(0), f.Fields[8].At(0)}
+	wantV := []any{at, "2", at.Add(36 * time.Hour), at.Add(365 * 24 * time.Hour), 1.5, 365.0}
+	for i := range got {
+		if got[i] != wantV[i] {
+			t.Errorf("value %d = %v, want %v", i, got[i], wantV[i])
+		}
+	}
+	for _, name := range []string{FieldDaysBefore, FieldDaysAfter} {
+		if fl, _ := f.FieldByName(name); fl.Config == nil || fl.Config.Unit != UnitDays {
+			t.Errorf("%s must have unit d", name)
+		}
+	}
+	if empty := Renewals(nil); len(empty.Fields) != len(want) || empty.Rows() != 0 {
+		t.Errorf("no event must be an empty table with every field: %d fields, %d rows", len(empty.Fields), empty.Rows())
 	}
 }
 
@@ -89,7 +160,7 @@ func BenchmarkTable10k(b *testing.B) {
 	rows := fleet(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = Table(rows)
+		_ = Table(rows, 1)
 	}
 }
 
@@ -98,7 +169,7 @@ func BenchmarkDays10k(b *testing.B) {
 	rows := fleet(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = Days(rows, certs.GroupByNode)
+		_ = Days(rows, certs.GroupByNode, DaysRemaining)
 	}
 }
 

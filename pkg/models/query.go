@@ -21,6 +21,17 @@ const (
 	QueryDays QueryType = "days"
 	// QueryTimeseries returns dataplane timeseries-multi frames of days remaining over time.
 	QueryTimeseries QueryType = "timeseries"
+	// QueryRenewals returns one table of renewal and rotation events over the time range.
+	QueryRenewals QueryType = "renewals"
+)
+
+// Value is what a days query reports per result.
+type Value string
+
+const (
+	ValueRemaining Value = "remaining" // days remaining (the default)
+	ValueBehind    Value = "behind"    // days behind the newest copy in the cluster
+	ValueExpires   Value = "expires"   // the expiry, Unix milliseconds
 )
 
 // MetricVersion selects which Redis Software metrics endpoint's series are read.
@@ -68,6 +79,8 @@ type Query struct {
 	// Statuses keeps only certificates with these statuses (empty = all); certificates and
 	// days queries only. It lets an alert rule fire on missing certificates alone.
 	Statuses []string `json:"statuses,omitempty"`
+	// Value is what a days query reports (empty = remaining).
+	Value Value `json:"value,omitempty"`
 }
 
 // MaxFilterValues bounds each filter array; beyond it the PromQL would exceed what
@@ -96,15 +109,18 @@ func ParseQuery(q backend.DataQuery) (Query, error) {
 	if out.GroupBy == "" {
 		out.GroupBy = certs.GroupByNode
 	}
+	if out.Value == "" {
+		out.Value = ValueRemaining
+	}
 	return out, out.Validate()
 }
 
 // Validate rejects every value the backend does not know, naming the accepted ones.
 func (q Query) Validate() error {
 	switch q.QueryType {
-	case QueryCertificates, QueryDays, QueryTimeseries:
+	case QueryCertificates, QueryDays, QueryTimeseries, QueryRenewals:
 	default:
-		return fmt.Errorf("unknown queryType %q: use certificates, days or timeseries", q.QueryType)
+		return fmt.Errorf("unknown queryType %q: use certificates, days, timeseries or renewals", q.QueryType)
 	}
 	switch q.Category {
 	case CategoryAll, string(certs.UserManaged), string(certs.AutoRotated), string(certs.Other):
@@ -121,13 +137,25 @@ func (q Query) Validate() error {
 	}
 	for _, st := range q.Statuses {
 		switch certs.Status(st) {
-		case certs.StatusExpired, certs.StatusCritical, certs.StatusWarning, certs.StatusOK, certs.StatusMissing:
+		case certs.StatusExpired, certs.StatusCritical, certs.StatusWarning, certs.StatusRotationOverdue, certs.StatusOK, certs.StatusMissing:
 		default:
-			return fmt.Errorf("unknown status %q: use expired, critical, warning, ok or missing", st)
+			return fmt.Errorf("unknown status %q: use expired, critical, warning, rotation-overdue, ok or missing", st)
 		}
 	}
-	if len(q.Statuses) > 0 && q.QueryType == QueryTimeseries {
-		return fmt.Errorf("statuses filters certificates and days queries; a time series has no status")
+	if len(q.Statuses) > 0 && (q.QueryType == QueryTimeseries || q.QueryType == QueryRenewals) {
+		return fmt.Errorf("statuses filters certificates and days queries; a %s query has no status", q.QueryType)
+	}
+	if q.QueryType == QueryRenewals && q.GroupBy != certs.GroupByNode {
+		return fmt.Errorf("groupBy %q does not apply to renewals: a renewal event is one node's certificate, use groupBy node", q.GroupBy)
+	}
+	switch q.Value {
+	case ValueRemaining:
+	case ValueBehind, ValueExpires:
+		if q.QueryType != QueryDays {
+			return fmt.Errorf("value %q applies to days queries only", q.Value)
+		}
+	default:
+		return fmt.Errorf("unknown value %q: use remaining, behind or expires", q.Value)
 	}
 	for name, values := range map[string][]string{"clusters": q.Clusters, "nodes": q.Nodes, "certificates": q.Certificates} {
 		if len(values) > MaxFilterValues {

@@ -33,6 +33,21 @@ func TestParseQueryTypeFromDataQuery(t *testing.T) {
 	}
 }
 
+func TestParseQueryNewFields(t *testing.T) {
+	q, err := ParseQuery(backend.DataQuery{JSON: []byte(`{"queryType":"days","value":"behind","statuses":["rotation-overdue"]}`)})
+	if err != nil || q.Value != ValueBehind || !slices.Equal(q.Statuses, []string{"rotation-overdue"}) {
+		t.Fatalf("got %+v, %v", q, err)
+	}
+	q, err = ParseQuery(backend.DataQuery{JSON: []byte(`{"queryType":"days"}`)})
+	if err != nil || q.Value != ValueRemaining {
+		t.Fatalf("value must default to remaining: %+v, %v", q, err)
+	}
+	q, err = ParseQuery(backend.DataQuery{QueryType: "renewals", JSON: []byte(`{"category":"auto-rotated","clusters":["c1"]}`)})
+	if err != nil || q.QueryType != QueryRenewals || q.GroupBy != certs.GroupByNode {
+		t.Fatalf("got %+v, %v", q, err)
+	}
+}
+
 func TestParseQueryFull(t *testing.T) {
 	q, err := ParseQuery(backend.DataQuery{JSON: []byte(`{"queryType":"days","clusters":["a.b"],"nodes":["1","2"],
 		"certificates":["api"],"category":"user-managed","metricVersion":"v1","groupBy":"certificate"}`)})
@@ -47,13 +62,18 @@ func TestParseQueryFull(t *testing.T) {
 
 func TestParseQueryRejects(t *testing.T) {
 	tests := []struct{ json, want string }{
-		{`{"queryType":"renewals"}`, `unknown queryType "renewals"`},
+		{`{"queryType":"renewal"}`, `unknown queryType "renewal": use certificates, days, timeseries or renewals`},
+		{`{"queryType":"renewals","statuses":["ok"]}`, "a renewals query has no status"},
+		{`{"queryType":"renewals","groupBy":"certificate"}`, `groupBy "certificate" does not apply to renewals`},
+		{`{"queryType":"days","value":"left"}`, `unknown value "left": use remaining, behind or expires`},
+		{`{"queryType":"certificates","value":"behind"}`, `value "behind" applies to days queries only`},
+		{`{"queryType":"days","value":7}`, "invalid query JSON"},
 		{`{"category":"managed"}`, `unknown category "managed"`},
 		{`{"metricVersion":"v3"}`, `unknown metricVersion "v3"`},
 		{`{"groupBy":"instance"}`, `unknown groupBy "instance"`},
 		{`{"clusters":"a"}`, "invalid query JSON"},
 		{`{"statuses":["gone"]}`, `unknown status "gone"`},
-		{`{"queryType":"timeseries","statuses":["missing"]}`, "a time series has no status"},
+		{`{"queryType":"timeseries","statuses":["missing"]}`, "a timeseries query has no status"},
 		{`{"clusters":[1]}`, "invalid query JSON"},
 		{`not json`, "invalid query JSON"},
 		{fmt.Sprintf(`{"nodes":%s}`, manyValues(MaxFilterValues+1)), "nodes filter has 1001 values"},

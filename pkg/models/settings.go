@@ -40,6 +40,9 @@ type jsonSettings struct {
 	MissingLookback         string   `json:"missingLookback"`
 	CacheTTL                string   `json:"cacheTTL"`
 	ResponseLimitMB         *float64 `json:"responseLimitMB"`
+	RotationDays            *float64 `json:"rotationDaysBeforeExpiry"`
+	RotationGraceDays       *float64 `json:"rotationGraceDays"`
+	DriftDays               *float64 `json:"driftDays"`
 }
 
 // Settings is one datasource instance's configuration. HTTP transport settings (auth, TLS,
@@ -56,7 +59,14 @@ type Settings struct {
 	CacheTTL time.Duration
 	// ResponseLimitBytes is the largest Prometheus response body read.
 	ResponseLimitBytes int64
+	// DriftDays is how many days behind the newest copy of a certificate in its cluster a copy
+	// may be before it counts as left behind by a renewal (the table's threshold colour).
+	DriftDays float64
 }
+
+// DefaultDriftDays: copies of one certificate renewed together differ by seconds or minutes;
+// a day apart, one was left behind.
+const DefaultDriftDays = 1
 
 // LoadSettings parses and validates the instance settings. The error names the offending
 // field in words an operator can act on; it never contains secrets (secure JSON is not read here).
@@ -68,6 +78,7 @@ func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 		MissingLookback:    DefaultMissingLookback,
 		CacheTTL:           DefaultCacheTTL,
 		ResponseLimitBytes: DefaultResponseLimitMB << 20,
+		DriftDays:          DefaultDriftDays,
 	}
 	var js jsonSettings
 	if len(s.JSONData) > 0 {
@@ -102,6 +113,18 @@ func LoadSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 	setDays("userManagedCriticalDays", &th.UserManagedCriticalDays, js.UserManagedCriticalDays)
 	setDays("autoRotatedWarningDays", &th.AutoRotatedWarningDays, js.AutoRotatedWarningDays)
 	setDays("autoRotatedCriticalDays", &th.AutoRotatedCriticalDays, js.AutoRotatedCriticalDays)
+	setDays("rotationDaysBeforeExpiry", &th.RotationDays, js.RotationDays)
+	setDays("driftDays", &out.DriftDays, js.DriftDays)
+	if v := js.RotationGraceDays; v != nil {
+		if *v < 0 || *v > 36500 {
+			errs = append(errs, fmt.Errorf("rotationGraceDays must be zero or a positive number of days (got %v)", *v))
+		} else {
+			th.RotationGraceDays = *v
+		}
+	}
+	if th.RotationGraceDays >= th.RotationDays {
+		errs = append(errs, fmt.Errorf("rotationGraceDays (%v) must be less than rotationDaysBeforeExpiry (%v)", th.RotationGraceDays, th.RotationDays))
+	}
 	if th.UserManagedCriticalDays > th.UserManagedWarningDays {
 		errs = append(errs, fmt.Errorf("userManagedCriticalDays (%v) must not exceed userManagedWarningDays (%v)", th.UserManagedCriticalDays, th.UserManagedWarningDays))
 	}

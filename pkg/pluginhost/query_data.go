@@ -77,9 +77,9 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery) backend.Dat
 		}
 		warnings = snap.Warnings
 		if qm.QueryType == models.QueryCertificates {
-			frs = data.Frames{frames.Table(snap.Certificates)}
+			frs = data.Frames{frames.Table(snap.Certificates, d.settings.DriftDays)}
 		} else {
-			frs = frames.Days(snap.Certificates, qm.GroupBy)
+			frs = frames.Days(snap.Certificates, qm.GroupBy, daysValue(qm.Value))
 		}
 	case models.QueryTimeseries:
 		res, err := d.engine.Series(ctx, r, rangeOf(q))
@@ -88,6 +88,13 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery) backend.Dat
 		}
 		warnings = res.Warnings
 		frs = frames.Timeseries(res.Series, qm.GroupBy)
+	case models.QueryRenewals:
+		res, err := d.engine.Renewals(ctx, r, renewalsRange(q.TimeRange))
+		if err != nil {
+			return errorResponse(err)
+		}
+		warnings = res.Warnings
+		frs = data.Frames{frames.Renewals(res.Renewals)}
 	}
 	addNotices(frs, warnings)
 	return backend.DataResponse{Frames: frs}
@@ -127,6 +134,31 @@ func rangeOf(q backend.DataQuery) v1.Range {
 	ms := step.Milliseconds() // align to the Unix epoch, as Prometheus steps are
 	from = time.UnixMilli(from.UnixMilli() - from.UnixMilli()%ms)
 	return v1.Range{Start: from, End: to, Step: step}
+}
+
+// renewalSteps is how many steps a renewals query divides its range into.
+const renewalSteps = 1000
+
+// renewalsRange is the range of a renewals query: its step depends on the time range only
+// (range/1000 up the step ladder), not on the panel, so a dashboard's annotations and tables
+// of renewals send the same request. An event's Time is at most one step late.
+func renewalsRange(tr backend.TimeRange) v1.Range {
+	r := rangeOf(backend.DataQuery{TimeRange: tr, MaxDataPoints: renewalSteps})
+	if tr.From.After(r.Start) && tr.From.Before(r.End) {
+		r.Start = tr.From // the engine aligns it, and lists no event before it
+	}
+	return r
+}
+
+// daysValue maps a days query's value to the frame it asks for.
+func daysValue(v models.Value) frames.Value {
+	switch v {
+	case models.ValueBehind:
+		return frames.DaysBehind
+	case models.ValueExpires:
+		return frames.ExpiresAt
+	}
+	return frames.DaysRemaining
 }
 
 // niceSteps are the steps range queries use: panels of similar width then ask for the same

@@ -1,6 +1,7 @@
 package promql
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -226,4 +227,33 @@ func ineSelector(sel Selection) string {
 
 func tagState(expr, state string) string {
 	return `label_replace(` + expr + `, "` + LabelState + `", "` + state + `", "", "")`
+}
+
+// Labels of Renewals rows.
+const (
+	LabelPart  = "rs_part" // which side of a renewal a row's value is
+	PartBefore = "before"  // the expiry just before (at the previous step)
+	PartAfter  = "after"   // the expiry at the step that first shows the new one
+)
+
+// Renewals is the range-query expression of renewal events at the given step: at each step
+// where a certificate's expiry (value plus sample time, the soonest across versions and scrape
+// targets) is more than minJump later than one step before, two rows, labelled PartAfter
+// (value: the new expiry, epoch seconds) and PartBefore (the old one); plus the
+// customer-managed-INE flags. Only those steps cross the wire: a 30-day range over a fleet is
+// a few rows per renewal, not a point per certificate and step. The previous step is read
+// with `offset`, whose timestamp() is the sample's own on Prometheus 2 and 3 and
+// VictoriaMetrics, so both expiries are exact.
+func Renewals(sel Selection, step, minJump time.Duration) string {
+	expiry := func(offset string) string {
+		return minByIdentity + `(` + each(sel, func(s selector) string {
+			v := s.String() + offset
+			return v + ` + timestamp(` + v + `)`
+		}) + `)`
+	}
+	now, prev := expiry(""), expiry(` offset `+promDuration(step))
+	jump := strconv.FormatInt(int64(minJump/time.Second), 10)
+	after := `label_replace(` + now + ` > ` + prev + ` + ` + jump + `, "` + LabelPart + `", "` + PartAfter + `", "", "")`
+	before := `label_replace(` + prev + ` < ` + now + ` - ` + jump + `, "` + LabelPart + `", "` + PartBefore + `", "", "")`
+	return after + ` or ` + before + ` or max by (__name__, cluster) (` + ineSelector(sel) + `)`
 }
