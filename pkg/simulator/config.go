@@ -57,6 +57,19 @@ type Config struct {
 	Seed     int64     // all randomness comes from this seed
 	Start    time.Time // the simulated "now" at start; zero means time.Now()
 	Frozen   bool      // the clock never moves unless SetNow is called (tests)
+	// Speed is simulated seconds per real second: the clock's now is Start plus the real
+	// time elapsed times Speed (1440: a simulated day per real minute). 0 means 1; a
+	// Frozen clock ignores it.
+	Speed float64
+
+	// Renewals replace certificates at a simulated time (Renewal).
+	Renewals []Renewal
+	// SkipRotation names the nodes whose auto-rotated internode certificates the rotation
+	// job skips (Redis Software RS200137): their expiry never advances by rotation, so they
+	// count down through 60, 58, 45 days while the other nodes rotate.
+	SkipRotation []NodeRef
+	// FirstRotations make a cluster's first internode rotation happen at Start+After.
+	FirstRotations []FirstRotation
 }
 
 // DemoClusters is the default set rssim serves: one cluster per schema, so a
@@ -138,5 +151,5 @@ func (cfg *Config) validate() error {
 		}
 		seen[c.Name] = true
 	}
-	return nil
+	return cfg.validateScenario()
 }

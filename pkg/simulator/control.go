@@ -2,7 +2,10 @@ package simulator
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -21,6 +24,12 @@ func (s *Simulator) Restore(cluster, node, certificate string) {
 
 // SetVanished is Vanish or Restore, returning how many certificates matched.
 func (s *Simulator) SetVanished(cluster, node, certificate string, vanished bool) int {
+	return s.each(cluster, node, certificate, func(c *cert) { c.vanished.Store(vanished) })
+}
+
+// each calls f on every certificate of cluster that node ("" or "*": every node)
+// and certificate (short name, file name or "*") name, and returns how many.
+func (s *Simulator) each(cluster, node, certificate string, f func(*cert)) int {
 	cl, ok := s.byName[cluster]
 	if !ok || certificate == "" {
 		return 0
@@ -32,12 +41,34 @@ func (s *Simulator) SetVanished(cluster, node, certificate string, vanished bool
 		}
 		for _, c := range n.certs {
 			if certificate == "*" || certificate == c.Name || certificate == c.Filename {
-				c.vanished.Store(vanished)
+				f(c)
 				matched++
 			}
 		}
 	}
 	return matched
+}
+
+// Renew replaces certificates at the simulated now with ones valid for lifetime
+// (0: DefaultLifetime of each one's category), as an operator renewing them does;
+// node "" means every node of the cluster, certificate is matched as by Vanish.
+// It returns how many certificates it renewed. Auto-rotated ones keep rotating
+// from the new expiry (unless their node's rotation is skipped). The renewal is
+// made at the simulated now: a clock moved back before it does not show it.
+func (s *Simulator) Renew(cluster, node, certificate string, lifetime time.Duration) int {
+	return s.renewAt(cluster, node, certificate, s.clock.now().UnixNano(), lifetime)
+}
+
+func (s *Simulator) renewAt(cluster, node, certificate string, at int64, lifetime time.Duration) int {
+	s.renewMu.Lock()
+	defer s.renewMu.Unlock()
+	return s.each(cluster, node, certificate, func(c *cert) {
+		l := lifetime
+		if l <= 0 {
+			l = DefaultLifetime(c.Category)
+		}
+		c.addRenewal(renewal{at: at, expiry: at + int64(l)})
+	})
 }
 
 // Certificates is the ground truth at the simulated now, in configuration
@@ -52,6 +83,9 @@ func (s *Simulator) Certificates() []Certificate {
 				v.Expiry = time.Unix(0, c.expiryAt(now)).UTC()
 				v.RemainingSeconds = c.remaining(now)
 				v.Vanished = c.vanished.Load()
+				if r := c.renewalAt(now); r != nil {
+					v.RenewedAt = time.Unix(0, r.at).UTC()
+				}
 				out = append(out, v)
 			}
 		}
@@ -68,6 +102,34 @@ func (s *Simulator) serveVanish(w http.ResponseWriter, r *http.Request, vanished
 		return
 	}
 	n := s.SetVanished(cluster, r.FormValue("node"), certificate, vanished)
+	if n == 0 {
+		http.Error(w, "no certificate matched", http.StatusNotFound)
+		return
+	}
+	writeJSON(w, map[string]int{"matched": n})
+}
+
+// maxRenewDays bounds /control/renew's days (a century).
+const maxRenewDays = 36500
+
+// serveRenew handles POST /control/renew: cluster and certificate required, node
+// optional (empty = every node), days optional (default by category).
+func (s *Simulator) serveRenew(w http.ResponseWriter, r *http.Request) {
+	cluster, certificate := r.FormValue("cluster"), r.FormValue("certificate")
+	if cluster == "" || certificate == "" {
+		http.Error(w, "cluster and certificate are required (node and days optional)", http.StatusBadRequest)
+		return
+	}
+	var lifetime time.Duration
+	if v := r.FormValue("days"); v != "" {
+		d, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(d) || d <= 0 || d > maxRenewDays {
+			http.Error(w, fmt.Sprintf("days %q: want a number of days, > 0 and at most %d", v, maxRenewDays), http.StatusBadRequest)
+			return
+		}
+		lifetime = time.Duration(d * float64(24*time.Hour))
+	}
+	n := s.Renew(cluster, r.FormValue("node"), certificate, lifetime)
 	if n == 0 {
 		http.Error(w, "no certificate matched", http.StatusNotFound)
 		return

@@ -2,7 +2,10 @@
 // more Redis Software clusters does, so the plugin can be developed, tested and
 // benchmarked without a cluster. It reproduces the certificate-expiry label
 // schemas seen in the wild (testdata/*.prom) with values derived from a seed
-// that count down in real time, or stay frozen for tests.
+// that count down in real time (or Config.Speed times faster), or stay frozen
+// for tests. Internode certificates rotate when 60 of their 90 days remain,
+// except on nodes the rotation skips (Config.SkipRotation); certificates are
+// replaced at scheduled times (Config.Renewals) or on request (Renew).
 //
 // HTTP surface of Handler:
 //
@@ -10,6 +13,7 @@
 //	GET  /v2                     v2 in each cluster's Schema, plus customer_managed_ine_certificates
 //	POST /control/vanish         ?cluster=&node=&certificate= (node empty = all nodes)
 //	POST /control/restore        same parameters
+//	POST /control/renew          same parameters, plus days= (default 365, internode 90): renewed now
 //	GET  /control/certificates   JSON of Certificates(): the ground truth
 //	GET  /healthz
 //

@@ -13,6 +13,7 @@ func (s *Simulator) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v2", func(w http.ResponseWriter, r *http.Request) { s.serveScrape(w, r, s.appendV2) })
 	mux.HandleFunc("POST /control/vanish", func(w http.ResponseWriter, r *http.Request) { s.serveVanish(w, r, true) })
 	mux.HandleFunc("POST /control/restore", func(w http.ResponseWriter, r *http.Request) { s.serveVanish(w, r, false) })
+	mux.HandleFunc("POST /control/renew", s.serveRenew)
 	mux.HandleFunc("GET /control/certificates", s.serveCertificates)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	return mux

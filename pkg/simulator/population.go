@@ -47,15 +47,23 @@ type Certificate struct {
 	AutoRotated      bool      `json:"auto_rotated"`
 	InV1             bool      `json:"in_v1"` // v1 (/) shows only the certificates the docs list for it
 	Vanished         bool      `json:"vanished"`
+	// RotationSkipped: an auto-rotated certificate on a node the rotation job skips
+	// (Config.SkipRotation); its expiry only moves when it is renewed.
+	RotationSkipped bool `json:"rotation_skipped"`
+	// RenewedAt is when the renewal in effect now was made (Config.Renewals, Renew);
+	// zero when there is none (rotations are not renewals).
+	RenewedAt time.Time `json:"renewed_at,omitzero"`
 }
 
 // cert is a Certificate plus what serving it needs, rendered once in New.
 type cert struct {
 	Certificate
-	expiry0  int64 // unix ns of the expiry at Start
-	vanished atomic.Bool
-	serial   string
-	v1, v2   []byte // "metric{labels} " ready to append a value to
+	expiry0      int64 // unix ns of the expiry at Start
+	skipRotation bool  // the rotation job skips this node (AutoRotated stays true)
+	vanished     atomic.Bool
+	renewals     atomic.Pointer[[]renewal] // sorted by time; nil: never renewed
+	serial       string
+	v1, v2       []byte // "metric{labels} " ready to append a value to
 }
 
 func fileFor(name string) string {
@@ -80,7 +88,7 @@ func categoryOf(name string) Category {
 	}
 }
 
-// namesFor returns the certificate names on one node.
+// namesFor returns the certificate names on one node (0: the names every node has).
 func namesFor(c *ClusterConfig, node int) []string {
 	n := c.CertsPerNode
 	if n == 0 {
@@ -125,9 +133,21 @@ func remainingFor(r *rand.Rand, h health) int64 {
 	}
 }
 
+// clusterScenario is what Config says about one cluster's rotations.
+type clusterScenario struct {
+	firstRotation time.Duration   // > 0: internode certificates rotate first at Start+firstRotation
+	skip          map[string]bool // node ids whose rotation is skipped
+}
+
 // populate builds one cluster's certificates. Each cluster draws from its own
 // stream keyed by seed and name, so adding a cluster leaves the others alone.
-func populate(cl *ClusterConfig, seed int64, start time.Time) [][]*cert {
+//
+// As in Redis Software, a user-managed certificate (cm, api, proxy, ...) is set
+// for the whole cluster, so every node reports the same expiry (and, being the
+// same file, the same serial); internode certificates are issued per node but
+// rotated together, so they share one expiry per cluster and name. The CA is one
+// per cluster, Active-Active files are per node.
+func populate(cl *ClusterConfig, seed int64, start time.Time, sc clusterScenario) [][]*cert {
 	h := fnv.New64a()
 	h.Write([]byte(cl.Name))
 	r := rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
@@ -136,8 +156,53 @@ func populate(cl *ClusterConfig, seed int64, start time.Time) [][]*cert {
 	caExpiry := t0 + (5479-r.Int64N(731))*day + r.Int64N(86400)*int64(time.Second)
 	caSerial := strconv.FormatUint(uint64(r.Uint32()), 10)
 
+	// One expiry per cluster-wide name, drawn in name order.
+	type shared struct {
+		expiry int64
+		serial string // user-managed: one file on every node
+	}
+	wide := map[string]*shared{}
+	var users []string
+	for _, name := range namesFor(cl, 0) {
+		sh := &shared{}
+		switch categoryOf(name) {
+		case CategoryInternode:
+			if !cl.CustomerManagedINE { // anywhere in (60, 90] days: between two rotations
+				sh.expiry = t0 + rotateAt + (1+r.Int64N((internodeLifetime-rotateAt)/int64(time.Second)))*int64(time.Second)
+				if sc.firstRotation > 0 { // drawn all the same, so the stream stays put
+					sh.expiry = t0 + int64(sc.firstRotation) + rotateAt
+				}
+			} else { // customer-provided: no rotation, so show some running low
+				sh.expiry = t0 + (5+r.Int64N(86))*day + r.Int64N(86400)*int64(time.Second)
+			}
+		case CategoryUser:
+			sh.serial = strconv.FormatUint(uint64(r.Uint32()), 10)
+			users = append(users, name)
+		default:
+			continue
+		}
+		wide[name] = sh
+	}
+
+	// One user-managed name per non-healthy bucket, chosen at random, always
+	// keeping one healthy; the rest mostly healthy with the odd one out.
+	buckets := make([]health, len(users))
+	perm := r.Perm(len(users))
+	forced := []health{expired, critical, soon}
+	nForced := min(len(forced), max(len(users)-1, 0))
+	for i := range nForced {
+		buckets[perm[i]] = forced[i]
+	}
+	for i := nForced; i < len(perm)-1; i++ {
+		if r.IntN(10) == 0 {
+			buckets[perm[i]] = health(1 + r.IntN(3))
+		}
+	}
+	for i, name := range users {
+		wide[name].expiry = t0 + remainingFor(r, buckets[i])
+	}
+
 	nodes := make([][]*cert, cl.Nodes)
-	var users []*cert
 	for n := range nodes {
 		id := strconv.Itoa(n + 1)
 		for _, name := range namesFor(cl, n+1) {
@@ -146,42 +211,23 @@ func populate(cl *ClusterConfig, seed int64, start time.Time) [][]*cert {
 				Filename: fileFor(name), Path: certDir + "/" + fileFor(name),
 			}}
 			c.InV1 = c.Category == CategoryUser || c.Category == CategoryInternode
-			c.serial = strconv.FormatUint(uint64(r.Uint32()), 10)
 			switch c.Category {
 			case CategoryCA:
 				c.expiry0, c.serial = caExpiry, caSerial
 			case CategoryActiveActive:
+				c.serial = strconv.FormatUint(uint64(r.Uint32()), 10)
 				c.expiry0 = t0 + (200+r.Int64N(161))*day + r.Int64N(86400)*int64(time.Second)
-			case CategoryInternode:
+			case CategoryInternode: // one certificate per node (its own serial), rotated together
+				c.serial = strconv.FormatUint(uint64(r.Uint32()), 10)
+				c.expiry0 = wide[name].expiry
 				c.AutoRotated = !cl.CustomerManagedINE
-				if c.AutoRotated { // anywhere in (60, 90] days: between two rotations
-					c.expiry0 = t0 + rotateAt + (1+r.Int64N((internodeLifetime-rotateAt)/int64(time.Second)))*int64(time.Second)
-				} else { // customer-provided: no rotation, so show some running low
-					c.expiry0 = t0 + (5+r.Int64N(86))*day + r.Int64N(86400)*int64(time.Second)
-				}
+				c.skipRotation = c.AutoRotated && sc.skip[id]
+				c.RotationSkipped = c.skipRotation
 			case CategoryUser:
-				users = append(users, c)
+				c.expiry0, c.serial = wide[name].expiry, wide[name].serial
 			}
 			nodes[n] = append(nodes[n], c)
 		}
-	}
-
-	// One user certificate per non-healthy bucket on random slots across the
-	// cluster's nodes (keeping one healthy when there are fewer than four);
-	// the rest mostly healthy with the odd one out.
-	buckets := make([]health, len(users))
-	perm := r.Perm(len(users))
-	forced := []health{expired, critical, soon}
-	for i := 0; i < len(forced) && i < len(users)-1; i++ {
-		buckets[perm[i]] = forced[i]
-	}
-	for i := min(len(forced), max(len(users)-1, 0)); i < len(perm); i++ {
-		if r.IntN(10) == 0 {
-			buckets[perm[i]] = health(1 + r.IntN(3))
-		}
-	}
-	for i, c := range users {
-		c.expiry0 = t0 + remainingFor(r, buckets[i])
 	}
 	return nodes
 }

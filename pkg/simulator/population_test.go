@@ -147,3 +147,93 @@ func TestCertsPerNode(t *testing.T) {
 		t.Error("extra_02 not exposed")
 	}
 }
+
+// A user-managed certificate is set for the whole cluster and internode ones are
+// rotated together: every node of a cluster reports one expiry per name. The CA
+// is one per cluster; Active-Active files are per node.
+func TestClusterWideCertificates(t *testing.T) {
+	for seed := int64(1); seed <= 10; seed++ {
+		s, err := New(Config{Clusters: append(DemoClusters(),
+			ClusterConfig{Name: "ine.example.com", Nodes: 3, CustomerManagedINE: true}), Seed: seed, Start: testStart, Frozen: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expiry := map[string]time.Time{}        // cluster/name -> expiry
+		perCluster := map[string]map[int64]bool{} // cluster -> distinct user expiries
+		serials := map[string]map[string]bool{}   // cluster/name -> distinct x509 serials
+		for _, c := range s.Certificates() {
+			if c.Category == CategoryActiveActive {
+				continue
+			}
+			k := c.Cluster + "/" + c.Name
+			if e, ok := expiry[k]; ok && !e.Equal(c.Expiry) {
+				t.Errorf("seed %d: %s expires %v on node %s, %v on another node", seed, k, c.Expiry, c.Node, e)
+			}
+			expiry[k] = c.Expiry
+			if c.Category == CategoryUser {
+				if perCluster[c.Cluster] == nil {
+					perCluster[c.Cluster] = map[int64]bool{}
+				}
+				perCluster[c.Cluster][c.Expiry.Unix()] = true
+			}
+		}
+		for cl, m := range perCluster {
+			if len(m) != 5 { // cm, api, proxy, metrics_exporter, syncer: each its own draw
+				t.Errorf("seed %d: %s has %d distinct user-managed expiries, want 5", seed, cl, len(m))
+			}
+		}
+		// The same file on every node: one serial per user-managed name; internode
+		// certificates are per node (their own serial and subject).
+		for _, x := range only(scrape(t, s, "/v2?cluster=legacy.example.com"), metricX509) {
+			if x.labels["cluster"] == "" {
+				continue
+			}
+			k := certName(x)
+			if serials[k] == nil {
+				serials[k] = map[string]bool{}
+			}
+			serials[k][x.labels["serial_number"]] = true
+		}
+		for name, m := range serials {
+			want := 1
+			if categoryOf(name) == CategoryInternode {
+				want = 2
+			}
+			if len(m) != want {
+				t.Errorf("seed %d: legacy %s: %d serials, want %d", seed, name, len(m), want)
+			}
+		}
+	}
+	// Active-Active files differ from each other (per node, per file).
+	s := newSim(t)
+	a := find(t, s, "c2.example.com", "2", activeActiveCertificates[0])
+	b := find(t, s, "c2.example.com", "2", activeActiveCertificates[1])
+	if a.Expiry.Equal(b.Expiry) {
+		t.Error("Active-Active files share an expiry")
+	}
+}
+
+// However few user-managed certificates a cluster has, one of them stays healthy
+// (more than 30 days), and the forced buckets come first.
+func TestForcedBucketsKeepOneHealthy(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 4, 5} {
+		for seed := int64(1); seed <= 40; seed++ {
+			s, err := New(Config{Clusters: []ClusterConfig{{Name: "c", Nodes: 2, CertsPerNode: n}}, Seed: seed, Start: testStart, Frozen: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, c := range s.Certificates() {
+				if c.Category == CategoryUser && c.Node == "1" {
+					got[status(c.RemainingSeconds)]++
+				}
+			}
+			if got["healthy"] < 1 {
+				t.Errorf("CertsPerNode %d seed %d: no healthy user-managed certificate: %v", n, seed, got)
+			}
+			if forced := min(3, n-1); got["expired"]+got["critical"]+got["soon"] < forced {
+				t.Errorf("CertsPerNode %d seed %d: %v, want at least %d unhealthy", n, seed, got, forced)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -18,6 +19,9 @@ type Simulator struct {
 	foreignExpiry int64
 	bufs          sync.Pool // *[]byte, reused across scrapes
 	mux           *http.ServeMux
+	start         time.Time
+	speed         float64
+	renewMu       sync.Mutex // serializes writers of cert.renewals
 }
 
 type cluster struct {
@@ -44,8 +48,26 @@ func New(cfg Config) (*Simulator, error) {
 	}
 	s := &Simulator{
 		byName:        make(map[string]*cluster, len(cfg.Clusters)),
-		clock:         newClock(start, cfg.Frozen),
+		clock:         newClock(start, cfg.Frozen, cfg.Speed),
 		foreignExpiry: start.UnixNano() + 200*day,
+		start:         start,
+		speed:         cfg.Speed,
+	}
+	if s.speed == 0 {
+		s.speed = 1
+	}
+	scenarios := map[string]*clusterScenario{}
+	scenario := func(name string) *clusterScenario {
+		if scenarios[name] == nil {
+			scenarios[name] = &clusterScenario{skip: map[string]bool{}}
+		}
+		return scenarios[name]
+	}
+	for _, f := range cfg.FirstRotations {
+		scenario(f.Cluster).firstRotation = f.After
+	}
+	for _, n := range cfg.SkipRotation {
+		scenario(n.Cluster).skip[n.Node] = true
 	}
 	for _, cc := range cfg.Clusters {
 		if cc.Schema == "" {
@@ -61,7 +83,7 @@ func New(cfg Config) (*Simulator, error) {
 		} else {
 			cl.ine = append(seriesPrefix(metricINE, label{"cluster", cc.Name}), ineValue...)
 		}
-		for _, certs := range populate(&cc, cfg.Seed, start) {
+		for _, certs := range populate(&cc, cfg.Seed, start, *scenario(cc.Name)) {
 			n := &node{id: certs[0].Node, certs: certs}
 			for _, c := range certs {
 				c.render(cc.Schema)
@@ -77,14 +99,44 @@ func New(cfg Config) (*Simulator, error) {
 		s.clusters = append(s.clusters, cl)
 		s.byName[cc.Name] = cl
 	}
+	for _, r := range cfg.Renewals {
+		if err := s.schedule(r); err != nil {
+			return nil, err
+		}
+	}
 	s.mux = s.routes()
 	return s, nil
 }
 
+// schedule records a configured renewal on the certificates it names.
+func (s *Simulator) schedule(r Renewal) error {
+	at := s.start.UnixNano() + int64(r.After)
+	nodes := r.Nodes
+	if len(nodes) == 0 {
+		nodes = []string{""}
+	}
+	matched := 0
+	for _, node := range nodes {
+		matched += s.renewAt(r.Cluster, node, r.Certificate, at, r.Lifetime)
+	}
+	if matched == 0 {
+		return renewalErr(r.String(), fmt.Errorf("no certificate %q on the node(s) named", r.Certificate))
+	}
+	return nil
+}
+
+// Speed is simulated seconds per real second (1 = real time).
+func (s *Simulator) Speed() float64 { return s.speed }
+
+// Start is the simulated time the simulator started at (Config.Start).
+func (s *Simulator) Start() time.Time { return s.start }
+
 // Now is the simulated current time.
 func (s *Simulator) Now() time.Time { return s.clock.now() }
 
-// SetNow moves the simulated clock; when not frozen it keeps running from t.
+// SetNow moves the simulated clock; when not frozen it keeps running from t (at
+// Speed). Rotations and renewals are derived from the clock, so moving it either
+// way shows the certificates as they are at t.
 func (s *Simulator) SetNow(t time.Time) { s.clock.set(t) }
 
 // Handler serves /, /v2, /control/... and /healthz.
