@@ -158,7 +158,7 @@ func TestClusterWideCertificates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		expiry := map[string]time.Time{}        // cluster/name -> expiry
+		expiry := map[string]time.Time{}          // cluster/name -> expiry
 		perCluster := map[string]map[int64]bool{} // cluster -> distinct user expiries
 		serials := map[string]map[string]bool{}   // cluster/name -> distinct x509 serials
 		for _, c := range s.Certificates() {
