@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/prom"
+	"github.com/seed/rscerts/pkg/promql"
+)
+
+func TestDecodeRenewals(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	ms := func(d time.Duration) int64 { return t0.Add(d).UnixMilli() }
+	sec := func(d time.Duration) float64 { return float64(t0.Add(d).Unix()) }
+	part := func(p, cluster, node, cert string, pts ...prom.Point) prom.Series {
+		return prom.Series{Metric: append(pairs("cluster", cluster, "node", node, "logical_name", cert), prom.Label{Name: promql.LabelPart, Value: p}), Points: pts}
+	}
+	day := 24 * time.Hour
+	mat := prom.Matrix{
+		// proxy on node 2: renewed at +1m, and again at +2h.
+		part(promql.PartAfter, "c1", "2", "proxy", prom.Point{T: ms(time.Minute), V: sec(365 * day)}, prom.Point{T: ms(2 * time.Hour), V: sec(730 * day)}),
+		part(promql.PartBefore, "c1", "2", "proxy", prom.Point{T: ms(time.Minute), V: sec(3 * day)}, prom.Point{T: ms(2 * time.Hour), V: sec(365 * day)}),
+		// The same certificate under a second label set (another schema): the soonest of each side wins.
+		{Metric: pairs("cluster", "c1", "node", "2", "path", "/etc/opt/redislabs/proxy_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{{T: ms(time.Minute), V: sec(364 * day)}}},
+		// An internode certificate of a customer-managed cluster: user-managed.
+		part(promql.PartAfter, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(90 * day)}),
+		part(promql.PartBefore, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(59 * day)}),
+		// A lone side (a torn answer) is no event.
+		part(promql.PartAfter, "c1", "3", "api", prom.Point{T: ms(time.Minute), V: sec(100 * day)}),
+		{Metric: pairs("__name__", promql.MetricINE, "cluster", "c2"), Points: []prom.Point{{T: ms(0), V: 0}, {T: ms(time.Hour), V: 1}}},
+	}
+	got, err := DecodeRenewals(mat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []certs.Renewal{
+		{Identity: certs.Identity{Cluster: "c2", Node: "1", Certificate: "ccs_internode_encryption"}, Category: certs.UserManaged,
+			Time: t0, ExpiresBefore: t0.Add(59 * day), ExpiresAfter: t0.Add(90 * day)},
+		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
+			Time: t0.Add(time.Minute), ExpiresBefore: t0.Add(3 * day), ExpiresAfter: t0.Add(364 * day)},
+		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
+			Time: t0.Add(2 * time.Hour), ExpiresBefore: t0.Add(365 * day), ExpiresAfter: t0.Add(730 * day)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got\n%+v\nwant\n%+v", got, want)
+	}
+	if d := got[1].DaysBefore(); d < 3-1.0/1440 || d > 3 {
+		t.Errorf("days before = %v, want 3 minus a minute", d)
+	}
+	if _, err := DecodeRenewals(prom.Vector{}); err == nil {
+		t.Error("a vector must be refused")
+	}
+}
