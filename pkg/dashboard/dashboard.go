@@ -48,10 +48,16 @@ func variables() []cog.Builder[dashboard.VariableModel] {
 	}
 }
 
+// daysBehind explains the Days behind column every certificate table has.
+const daysBehind = " Days behind: how many days earlier this copy expires than the newest copy of the same certificate in the cluster; red from 1 day (the datasource's driftDays default): a renewal or rotation skipped this node."
+
 const (
-	userManagedTable = "Certificates you renew (cm, api, proxy, metrics_exporter, syncer, ...): renew before the days run out."
-	autoRotatedTable = "Internode certificates Redis Software rotates itself at 60 days left. Below 45 days rotation has failed (Redis' own alert fires); below 14 it is critical."
-	otherTable       = "Active-Active (CRDT) and unrecognised certificates; coloured like user-managed ones, since someone has to look at them."
+	userManagedTable = "Certificates you renew (cm, api, proxy, metrics_exporter, syncer, ...): renew before the days run out." + daysBehind
+	autoRotatedTable = "Internode certificates Redis Software rotates itself at 60 days left. Below 58 days (yellow, status rotation-overdue: rotationDaysBeforeExpiry 60 minus rotationGraceDays 2) the rotation was missed; below 45 rotation has failed (Redis' own alert fires); below 14 it is critical." + daysBehind
+	otherTable       = "Active-Active (CRDT) and unrecognised certificates; coloured like user-managed ones, since someone has to look at them." + daysBehind
+	renewalsDesc     = "Every renewal and rotation in the time range, newest first: when the new expiry was first seen, the expiry before and after, and the days remaining just before and after. The same events mark every time series panel (the Renewals annotation). A certificate the table lists for some nodes only was renewed on those alone: check Days behind in the tables below."
+	overdueDesc      = "Auto-rotated certificates below 58 days (rotationDaysBeforeExpiry 60 minus rotationGraceDays 2) but not yet below 45: Redis Software missed their rotation, days before its own alert. Rotate with POST /v1/cluster/certificates/rotate."
+	behindDesc       = "Certificate copies more than 1 day (the datasource's driftDays default) behind the newest copy of the same certificate in their cluster: a renewal or rotation skipped these nodes (red in the tables' Days behind column)."
 )
 
 // Build assembles the dashboard.
@@ -64,14 +70,22 @@ func Build() (dashboard.Dashboard, error) {
 		Tooltip(dashboard.DashboardCursorSyncCrosshair).
 		Time("now-7d", "now").
 		Refresh("1m").
-		Variables(variables())
+		Variables(variables()).
+		Annotation(renewalsAnnotation())
 
 	b.WithRow(dashboard.NewRowBuilder("Overview"))
 	b.WithPanel(soonestStat("Soonest user-managed expiry", "Fewest days left of any user-managed certificate, per cluster.", categoryUserManaged, userManagedSteps()))
 	b.WithPanel(soonestStat("Soonest auto-rotated expiry", "Fewest days left of any auto-rotated internode certificate, per cluster. Below 45 days rotation has failed.", categoryAutoRotated, autoRotatedSteps()))
-	b.WithPanel(countStat("Expired", "Certificates past their expiry date.", "expired", "dark-red").Span(4))
-	b.WithPanel(countStat("Critical", "Certificates below the critical threshold (14 days), or unreadable.", "critical", "red").Span(3))
-	b.WithPanel(countStat("Missing", "Certificates whose series vanished within the datasource's missing lookback: some exporters drop a certificate once it expired.", "missing", "purple").Span(3))
+	b.WithPanel(countStat("Expired", "Certificates past their expiry date.", statusIs("expired"), "dark-red").Span(4))
+	b.WithPanel(countStat("Critical", "Certificates below the critical threshold (14 days), or unreadable.", statusIs("critical"), "red").Span(3))
+	b.WithPanel(countStat("Missing", "Certificates whose series vanished within the datasource's missing lookback: some exporters drop a certificate once it expired.", statusIs("missing"), "purple").Span(3))
+
+	// What an operator checks after the overview: did the renewals and rotations happen, on
+	// every node?
+	b.WithRow(dashboard.NewRowBuilder("Renewals and rotations"))
+	b.WithPanel(renewalsTable("Recent renewals", renewalsDesc))
+	b.WithPanel(countStat("Rotation overdue", overdueDesc, statusIs("rotation-overdue"), rotationOverdueColor).Height(8).Span(4))
+	b.WithPanel(countStat("Left behind", behindDesc, rowFilter{fieldBehind, "greater", driftDays}, leftBehindColor).Height(8).Span(4))
 
 	b.WithRow(dashboard.NewRowBuilder("User-managed certificates"))
 	b.WithPanel(certTable("User-managed certificates", userManagedTable, categoryUserManaged, userManagedSteps(), "Category", "Source", "Path"))

@@ -132,7 +132,7 @@ func checkDatasource(t *testing.T, where string, ref any) {
 // the variable, and the backend accepts each target as it would from Grafana.
 func TestEveryPanelQueriesOurDatasource(t *testing.T) {
 	ps := panels(t)
-	if len(ps) < 9 {
+	if len(ps) < 12 {
 		t.Fatalf("only %d panels", len(ps))
 	}
 	for _, p := range ps {
@@ -180,8 +180,18 @@ func checkDays(t *testing.T, title string, p map[string]any, q models.Query) {
 		}
 		js, _ := json.Marshal(fc["overrides"])
 		s := string(js)
-		for _, want := range []string{`"options":"` + fieldDays + `"`, `{"id":"unit","value":"d"}`, `color-background`, `var-cluster=${__value.raw}`} {
+		for _, want := range []string{`"options":"` + fieldDays + `"`, `"options":"` + fieldBehind + `"`, `{"id":"unit","value":"d"}`, `color-background`, `var-cluster=${__value.raw}`} {
 			if !strings.Contains(s, want) {
+				t.Errorf("%s: overrides lack %s", title, want)
+			}
+		}
+	case models.QueryRenewals:
+		if p["type"] != "table" {
+			t.Errorf("%s: a renewals query in a %v panel; the table shows it (annotations mark the graphs)", title, p["type"])
+		}
+		js, _ := json.Marshal(fc["overrides"])
+		for _, want := range []string{`"options":"` + fieldDaysBefore + `"`, `"options":"` + fieldDaysAfter + `"`, `{"id":"unit","value":"d"}`} {
+			if !strings.Contains(string(js), want) {
 				t.Errorf("%s: overrides lack %s", title, want)
 			}
 		}

@@ -17,6 +17,14 @@ const (
 	categoryUserManaged = "user-managed"
 	categoryAutoRotated = "auto-rotated"
 	categoryOther       = "other"
+
+	queryCertificates = "certificates"
+	queryDays         = "days"
+	queryTimeseries   = "timeseries"
+	// queryRenewals lists renewal and rotation events over the time range (one row per node
+	// and certificate renewed); it accepts groupBy node only.
+	queryRenewals = "renewals"
+	groupByNode   = "node"
 )
 
 // Query is the backend query model as a panel target. The filters always follow the
@@ -50,6 +58,13 @@ func newQuery(queryType, category, groupBy string) Query {
 		Category:     category,
 		GroupBy:      groupBy,
 	}
+}
+
+// renewalsQuery is every renewal and rotation of the chosen clusters and nodes.
+func renewalsQuery(refID string) Query {
+	q := newQuery(queryRenewals, categoryAll, groupByNode)
+	q.RefID = refID
+	return q
 }
 
 // target turns q into the SDK's untyped dataquery: the SDK has no type for our plugin, and
