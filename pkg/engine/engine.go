@@ -227,12 +227,14 @@ type RenewalsResult struct {
 }
 
 // Renewals lists the renewal and rotation events over the range (one range query that
-// returns only the steps where an expiry jumped), filtered and sorted by time. Events first
-// seen before rng.Start (the aligned first step reaches back up to a step) are not listed.
+// returns only the steps where an expiry jumped), filtered and sorted by time. The steps end
+// exactly at rng.End (a grid on the epoch would end up to a step before it, hiding the
+// newest renewals); events first seen before rng.Start are not listed.
 func (e *Engine) Renewals(ctx context.Context, r Request, rng v1.Range) (*RenewalsResult, error) {
 	from := rng.Start
-	if ms := rng.Step.Milliseconds(); ms > 0 { // steps on the Unix epoch's grid, as Prometheus' are
-		rng.Start = time.UnixMilli(from.UnixMilli() - from.UnixMilli()%ms)
+	if rng.Step > 0 && rng.End.After(from) {
+		steps := (rng.End.Sub(from) + rng.Step - 1) / rng.Step
+		rng.Start = rng.End.Add(-steps * rng.Step)
 	}
 	v, warnings, err := e.Prom.QueryRange(ctx, r.RenewalsExpr(rng.Step), rng)
 	if err != nil {

@@ -145,7 +145,7 @@ const renewalSteps = 1000
 func renewalsRange(tr backend.TimeRange) v1.Range {
 	r := rangeOf(backend.DataQuery{TimeRange: tr, MaxDataPoints: renewalSteps})
 	if tr.From.After(r.Start) && tr.From.Before(r.End) {
-		r.Start = tr.From // the engine aligns it, and lists no event before it
+		r.Start = tr.From // the engine lays the steps back from the end, and lists no event before it
 	}
 	return r
 }
