@@ -1,12 +1,16 @@
 package demo
 
 import (
+	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/seed/rscerts/pkg/simulator"
+	"github.com/seed/rscerts/pkg/simulator/cmdline"
 )
 
 // pinned: an explicit version tag, never latest or a floating major.
@@ -107,4 +111,43 @@ func older(a, b string) bool {
 		}
 	}
 	return len(pa) < len(pb)
+}
+
+// rssimOptions parses the compose service's command as rssim does (package cmdline).
+func rssimOptions(t *testing.T) *cmdline.Options {
+	t.Helper()
+	args := loadCompose(t).Services["rssim"].Command
+	o, err := cmdline.Parse(args, io.Discard)
+	if err != nil {
+		t.Fatalf("rssim command %q: %v", args, err)
+	}
+	return o
+}
+
+// TestComposeRssimCommand: the demo's rssim command parses and builds the simulator (every
+// scenario entry names an existing cluster, node and certificate), serves TLS on 8070 at a
+// simulated day per real minute, and its scenario touches c1 and c2 only.
+func TestComposeRssimCommand(t *testing.T) {
+	o := rssimOptions(t)
+	if _, err := o.New(); err != nil {
+		t.Fatalf("rssim command: %v", err)
+	}
+	cfg := o.Config
+	if o.Listen != ":8070" || !o.TLS || cfg.Frozen || cfg.Speed != 1440 || len(cfg.Clusters) != len(simulator.DemoClusters()) {
+		t.Errorf("rssim: listen %q, TLS %v, frozen %v, speed %v, %d clusters; want :8070, TLS, live at 1440, the demo clusters",
+			o.Listen, o.TLS, cfg.Frozen, cfg.Speed, len(cfg.Clusters))
+	}
+	touched := map[string]bool{}
+	for _, r := range cfg.Renewals {
+		touched[r.Cluster] = true
+	}
+	for _, n := range cfg.SkipRotation {
+		touched[n.Cluster] = true
+	}
+	for _, f := range cfg.FirstRotations {
+		touched[f.Cluster] = true
+	}
+	if len(touched) != 2 || !touched["c1.example.com"] || !touched["c2.example.com"] {
+		t.Errorf("scenario touches %v, want c1.example.com and c2.example.com only (c3 and legacy as they are)", touched)
+	}
 }
