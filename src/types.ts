@@ -150,6 +150,12 @@ export interface RsCertsOptions extends DataSourceJsonData {
   cacheTTL?: string;
   /** Largest Prometheus answer read per request, in MB (1 to 4096). */
   responseLimitMB?: number;
+  /** Redis Software's expiry_days_before_rotation: it rotates internode certificates this many days before expiry. */
+  rotationDaysBeforeExpiry?: number;
+  /** Slack after the rotation point: below rotationDaysBeforeExpiry - rotationGraceDays days, rotation is overdue. */
+  rotationGraceDays?: number;
+  /** A copy more than this many days behind the newest copy of its certificate in the cluster was left behind. */
+  driftDays?: number;
   timeout?: number;
 }
 
@@ -163,6 +169,9 @@ export const DEFAULT_SETTINGS = {
   missingLookback: '1h',
   cacheTTL: '5s',
   responseLimitMB: 64,
+  rotationDaysBeforeExpiry: 60,
+  rotationGraceDays: 2,
+  driftDays: 1,
 } as const;
 
 /** Write-only secrets; the front end only ever sees their secureJsonFields flags. */

@@ -1,4 +1,11 @@
-import { validateDuration, validateMegabytes, validateSettings } from './validation';
+import {
+  validateDays,
+  validateDriftDays,
+  validateDuration,
+  validateGraceDays,
+  validateMegabytes,
+  validateSettings,
+} from './validation';
 
 describe('validateDuration', () => {
   it.each(['30m', '1h', '2h30m', '1d', '1w', '6d23h', '90s', ''])('accepts %p', (value) => {
@@ -28,7 +35,94 @@ describe('validateMegabytes', () => {
   });
 });
 
+describe('validateDays', () => {
+  it.each([undefined, 1, 60, 36500])('accepts %p (whole days, 1 to the backend bound 36500)', (value) => {
+    expect(validateDays(value)).toBeUndefined();
+  });
+
+  it.each([0, -1, 1.5, NaN])('rejects %p', (value) => {
+    expect(validateDays(value)).toBe('Enter a whole number of days greater than 0.');
+  });
+
+  it('rejects more than 36500 days, as the backend does', () => {
+    expect(validateDays(36501)).toBe('Enter at most 36500 days.');
+  });
+});
+
+describe('validateGraceDays', () => {
+  it.each([undefined, 0, 2, 36500])('accepts %p (0 is no grace)', (value) => {
+    expect(validateGraceDays(value)).toBeUndefined();
+  });
+
+  it.each([-1, 0.5, NaN])('rejects %p', (value) => {
+    expect(validateGraceDays(value)).toBe('Enter a whole number of days, 0 or more.');
+  });
+
+  it('rejects more than 36500 days', () => {
+    expect(validateGraceDays(40000)).toBe('Enter at most 36500 days.');
+  });
+});
+
+describe('validateDriftDays', () => {
+  it.each([undefined, 1, 0.5, 7, 36500])('accepts %p (a fraction of a day is a tolerance too)', (value) => {
+    expect(validateDriftDays(value)).toBeUndefined();
+  });
+
+  it.each([0, -1, NaN, Infinity])('rejects %p', (value) => {
+    expect(validateDriftDays(value)).toBe('Enter a number of days greater than 0, e.g. 1 or 0.5.');
+  });
+
+  it('rejects more than 36500 days', () => {
+    expect(validateDriftDays(36500.5)).toBe('Enter at most 36500 days.');
+  });
+});
+
 describe('validateSettings', () => {
+  it('checks the rotation point: positive whole days, at most 36500', () => {
+    expect(validateSettings({ rotationDaysBeforeExpiry: 90 }).rotationDaysBeforeExpiry).toBeUndefined();
+    expect(validateSettings({ rotationDaysBeforeExpiry: 0 }).rotationDaysBeforeExpiry).toBe(
+      'Enter a whole number of days greater than 0.'
+    );
+    expect(validateSettings({ rotationDaysBeforeExpiry: 36501 }).rotationDaysBeforeExpiry).toBe(
+      'Enter at most 36500 days.'
+    );
+  });
+
+  it('keeps the grace below the rotation point, counting empty fields as their defaults (60 and 2)', () => {
+    expect(validateSettings({ rotationGraceDays: 0 }).rotationGraceDays).toBeUndefined();
+    expect(validateSettings({ rotationGraceDays: 59 }).rotationGraceDays).toBeUndefined();
+    expect(validateSettings({ rotationGraceDays: 60 }).rotationGraceDays).toBe(
+      'Grace (60 days) must be less than the rotation point (60 days).'
+    );
+    expect(validateSettings({ rotationDaysBeforeExpiry: 2 }).rotationGraceDays).toBe(
+      'Grace (2 days) must be less than the rotation point (2 days).'
+    );
+    expect(validateSettings({ rotationDaysBeforeExpiry: 3 }).rotationGraceDays).toBeUndefined();
+    expect(validateSettings({ rotationDaysBeforeExpiry: 30, rotationGraceDays: 45 }).rotationGraceDays).toBe(
+      'Grace (45 days) must be less than the rotation point (30 days).'
+    );
+    expect(validateSettings({ rotationGraceDays: -1 }).rotationGraceDays).toBe(
+      'Enter a whole number of days, 0 or more.'
+    );
+  });
+
+  it('does not compare the grace with a rotation point that is itself refused', () => {
+    const errors = validateSettings({ rotationDaysBeforeExpiry: -5, rotationGraceDays: 2 });
+    expect(errors.rotationDaysBeforeExpiry).toBe('Enter a whole number of days greater than 0.');
+    expect(errors.rotationGraceDays).toBeUndefined();
+  });
+
+  it('checks the drift tolerance: more than 0 days', () => {
+    expect(validateSettings({ driftDays: 0.5 }).driftDays).toBeUndefined();
+    expect(validateSettings({ driftDays: 0 }).driftDays).toBe('Enter a number of days greater than 0, e.g. 1 or 0.5.');
+  });
+
+  it('checks the thresholds against the backend bound of 36500 days', () => {
+    expect(validateSettings({ userManagedWarningDays: 40000 }).userManagedWarningDays).toBe(
+      'Enter at most 36500 days.'
+    );
+  });
+
   it('checks the response limit against the backend range 1-4096 MB', () => {
     expect(validateSettings({ responseLimitMB: 64 }).responseLimitMB).toBeUndefined();
     expect(validateSettings({ responseLimitMB: 5000 }).responseLimitMB).toBe(

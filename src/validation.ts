@@ -1,14 +1,23 @@
 import { DEFAULT_SETTINGS, RsCertsOptions } from './types';
 
 /*
- * Checks on the plugin's own settings. The config editor shows each message under its field;
- * Grafana still lets the user save, so the backend falls back to its defaults on bad values.
+ * Checks on the plugin's own settings, the same the backend makes. The config editor shows each
+ * message under its field; Grafana still lets the user save, and then Save & test and every query
+ * report the refused field.
  */
 
 export type ThresholdKey =
   'userManagedWarningDays' | 'userManagedCriticalDays' | 'autoRotatedWarningDays' | 'autoRotatedCriticalDays';
 
-export type SettingsErrors = Partial<Record<ThresholdKey | 'missingLookback' | 'cacheTTL' | 'responseLimitMB', string>>;
+/** Rotation and drift settings (see README "Renewals, rotations and drift"). */
+export type RotationKey = 'rotationDaysBeforeExpiry' | 'rotationGraceDays' | 'driftDays';
+
+export type SettingsErrors = Partial<
+  Record<ThresholdKey | RotationKey | 'missingLookback' | 'cacheTTL' | 'responseLimitMB', string>
+>;
+
+/** The backend's bound for every setting in days (100 years): beyond it, a typo. */
+export const MAX_DAYS = 36500;
 
 /** Prometheus duration: units in descending order, each at most once, e.g. 30m, 1h, 2h30m, 1d. */
 const PROM_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -52,7 +61,32 @@ export function validateDays(value: number | undefined): string | undefined {
   if (!Number.isInteger(value) || value <= 0) {
     return 'Enter a whole number of days greater than 0.';
   }
-  return undefined;
+  return value > MAX_DAYS ? `Enter at most ${MAX_DAYS} days.` : undefined;
+}
+
+/** Whole days, 0 allowed (a grace period may be none). */
+export function validateGraceDays(value: number | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined; // empty = backend default
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    return 'Enter a whole number of days, 0 or more.';
+  }
+  return value > MAX_DAYS ? `Enter at most ${MAX_DAYS} days.` : undefined;
+}
+
+/**
+ * Days behind are fractional (copies renewed together differ by minutes), so a tolerance may be
+ * a fraction of a day, e.g. 0.5.
+ */
+export function validateDriftDays(value: number | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined; // empty = backend default
+  }
+  if (!Number.isFinite(value) || value <= 0) {
+    return 'Enter a number of days greater than 0, e.g. 1 or 0.5.';
+  }
+  return value > MAX_DAYS ? `Enter at most ${MAX_DAYS} days.` : undefined;
 }
 
 /** Whole megabytes in the range the backend accepts. */
@@ -85,10 +119,26 @@ function validatePair(
   }
 }
 
+function validateRotation(jsonData: RsCertsOptions, errors: SettingsErrors) {
+  errors.rotationDaysBeforeExpiry = validateDays(jsonData.rotationDaysBeforeExpiry);
+  errors.rotationGraceDays = validateGraceDays(jsonData.rotationGraceDays);
+  if (errors.rotationDaysBeforeExpiry || errors.rotationGraceDays) {
+    return;
+  }
+  // Effective values again: a grace of 60 is refused with the default rotation point of 60.
+  const rotation = jsonData.rotationDaysBeforeExpiry ?? DEFAULT_SETTINGS.rotationDaysBeforeExpiry;
+  const grace = jsonData.rotationGraceDays ?? DEFAULT_SETTINGS.rotationGraceDays;
+  if (grace >= rotation) {
+    errors.rotationGraceDays = `Grace (${grace} days) must be less than the rotation point (${rotation} days).`;
+  }
+}
+
 export function validateSettings(jsonData: RsCertsOptions): SettingsErrors {
   const errors: SettingsErrors = {};
   validatePair('userManagedWarningDays', 'userManagedCriticalDays', jsonData, errors);
   validatePair('autoRotatedWarningDays', 'autoRotatedCriticalDays', jsonData, errors);
+  validateRotation(jsonData, errors);
+  errors.driftDays = validateDriftDays(jsonData.driftDays);
   errors.missingLookback = validateDuration(jsonData.missingLookback);
   errors.cacheTTL =
     jsonData.cacheTTL === '0' ? undefined : validateDuration(jsonData.cacheTTL, 0, 300e3, 'between 0s and 5m');

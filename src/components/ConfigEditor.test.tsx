@@ -148,6 +148,55 @@ describe('ConfigEditor', () => {
     expect(screen.getByText('Enter a whole number of MB between 1 and 4096.')).toBeInTheDocument();
   });
 
+  it('shows the rotation and drift settings with the backend defaults as placeholders', () => {
+    setup();
+    expect(screen.getByLabelText(/^Rotation point \(days before expiry\)/)).toHaveAttribute('placeholder', '60');
+    expect(screen.getByLabelText(/^Rotation grace \(days\)/)).toHaveAttribute('placeholder', '2');
+    expect(screen.getByLabelText(/^Drift tolerance \(days\)/)).toHaveAttribute('placeholder', '1');
+    expect(screen.getByText(/Redis Software's expiry_days_before_rotation/)).toBeInTheDocument();
+    expect(screen.getByText(/below rotation point − grace days \(58\) is "rotation overdue"/)).toBeInTheDocument();
+    expect(screen.getByText(/newest copy of the same certificate in its cluster was left behind/)).toBeInTheDocument();
+  });
+
+  it('stores the rotation and drift settings as numbers, and an emptied field as unset', () => {
+    const { lastSettings } = setup({ jsonData: { driftDays: 3 } });
+    type(screen.getByLabelText(/^Rotation point/), '90');
+    expect(lastSettings().jsonData).toEqual({ driftDays: 3, rotationDaysBeforeExpiry: 90 });
+    type(screen.getByLabelText(/^Rotation grace/), '0');
+    expect(lastSettings().jsonData).toEqual({ driftDays: 3, rotationGraceDays: 0 });
+    type(screen.getByLabelText(/^Drift tolerance/), '0.5');
+    expect(lastSettings().jsonData).toEqual({ driftDays: 0.5 });
+    type(screen.getByLabelText(/^Drift tolerance/), '');
+    expect(lastSettings().jsonData).toEqual({ driftDays: undefined });
+  });
+
+  it('says below how many days rotation is overdue with the values entered', () => {
+    setup({ jsonData: { rotationDaysBeforeExpiry: 30, rotationGraceDays: 5 } });
+    expect(screen.getByText(/below rotation point − grace days \(25\) is "rotation overdue"/)).toBeInTheDocument();
+  });
+
+  it.each([
+    [{ rotationDaysBeforeExpiry: 0 }, 'Enter a whole number of days greater than 0.'],
+    [{ rotationDaysBeforeExpiry: 36501 }, 'Enter at most 36500 days.'],
+    [{ rotationGraceDays: -1 }, 'Enter a whole number of days, 0 or more.'],
+    [{ rotationGraceDays: 60 }, 'Grace (60 days) must be less than the rotation point (60 days).'],
+    [
+      { rotationDaysBeforeExpiry: 10, rotationGraceDays: 12 },
+      'Grace (12 days) must be less than the rotation point (10 days).',
+    ],
+    [{ driftDays: 0 }, 'Enter a number of days greater than 0, e.g. 1 or 0.5.'],
+  ])('explains rotation settings %p the backend would refuse', (jsonData, message) => {
+    setup({ jsonData });
+    expect(screen.getByText(message)).toBeInTheDocument();
+    // the message stands under its own field: the closest element holding both has no other input
+    const key = Object.keys(jsonData).at(-1)!;
+    let field = document.getElementById(`rscerts-${key}`)!;
+    while (!field.textContent?.includes(message)) {
+      field = field.parentElement!;
+    }
+    expect(field.querySelectorAll('input')).toHaveLength(1);
+  });
+
   it('saves every field as edited, for the SDK and the backend to read', () => {
     const onChange = jest.fn();
     render(<Page initial={settings()} onChange={onChange} />);
@@ -186,8 +235,15 @@ describe('ConfigEditor', () => {
     type(screen.getByLabelText(/^Missing-series lookback/), '2h30m');
     type(screen.getByLabelText(/^Cache/), '30s');
     type(screen.getByLabelText(/^Response limit \(MB\)/), '256');
+    type(screen.getByLabelText(/^Rotation point \(days before expiry\)/), '45');
+    type(screen.getByLabelText(/^Rotation grace \(days\)/), '0');
+    type(screen.getByLabelText(/^Drift tolerance \(days\)/), '2');
 
-    expect(screen.queryByText(/must not exceed|whole number|Prometheus duration;|Must be between/)).toBeNull();
+    expect(
+      screen.queryByText(
+        /must not exceed|must be less|whole number|Enter at most|greater than 0|Prometheus duration;|Must be between/
+      )
+    ).toBeNull();
     const saved: Settings = onChange.mock.calls.at(-1)[0];
     expect(saved).toEqual({
       ...settings(),
@@ -212,6 +268,9 @@ describe('ConfigEditor', () => {
         missingLookback: '2h30m',
         cacheTTL: '30s',
         responseLimitMB: 256,
+        rotationDaysBeforeExpiry: 45,
+        rotationGraceDays: 0,
+        driftDays: 2,
       },
       secureJsonData: {
         basicAuthPassword: 's3cret',

@@ -4,7 +4,7 @@ import { ConfigSection } from '@grafana/plugin-ui';
 import { Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { DEFAULT_SETTINGS, METRIC_VERSIONS, RsCertsOptions } from '../types';
-import { ThresholdKey, validateSettings } from '../validation';
+import { MAX_DAYS, RotationKey, ThresholdKey, validateSettings } from '../validation';
 
 type Props = DataSourcePluginOptionsEditorProps<RsCertsOptions>;
 
@@ -34,6 +34,42 @@ const THRESHOLDS: Array<{ key: ThresholdKey; label: string; description: string 
   },
 ];
 
+/** Rotation and drift: the description may show the effective values, so it is computed. */
+const ROTATION: Array<{
+  key: RotationKey;
+  label: string;
+  /** overdueBelow: the effective rotation point minus grace, undefined while either is refused. */
+  description: (overdueBelow: number | undefined) => string;
+  /** Smallest value and step of the number input. */
+  min: number;
+  step: number | 'any';
+}> = [
+  {
+    key: 'rotationDaysBeforeExpiry',
+    label: 'Rotation point (days before expiry)',
+    description: () =>
+      "Redis Software's expiry_days_before_rotation: it rotates internode certificates when this many days remain.",
+    min: 1,
+    step: 1,
+  },
+  {
+    key: 'rotationGraceDays',
+    label: 'Rotation grace (days)',
+    description: (overdueBelow) =>
+      `An auto-rotated certificate below rotation point − grace days${overdueBelow === undefined ? '' : ` (${overdueBelow})`} is "rotation overdue". Less than the rotation point.`,
+    min: 0,
+    step: 1,
+  },
+  {
+    key: 'driftDays',
+    label: 'Drift tolerance (days)',
+    description: () =>
+      'A copy more than this many days behind the newest copy of the same certificate in its cluster was left behind by a renewal.',
+    min: 0,
+    step: 'any',
+  },
+];
+
 const DURATIONS: Array<{ key: 'missingLookback' | 'cacheTTL'; label: string; description: string }> = [
   {
     key: 'missingLookback',
@@ -48,7 +84,7 @@ const DURATIONS: Array<{ key: 'missingLookback' | 'cacheTTL'; label: string; des
   },
 ];
 
-/** The plugin's own settings: default metric version, status thresholds, lookback, cache, response limit. */
+/** The plugin's own settings: default metric version, status thresholds, rotation and drift, lookback, cache, response limit. */
 export function PluginSettings({ options, onOptionsChange }: Props) {
   const { jsonData } = options;
   const errors = validateSettings(jsonData);
@@ -56,12 +92,18 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
   const setJsonData = (patch: Partial<RsCertsOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
-  const onDaysChange = (key: ThresholdKey, text: string) => setJsonData({ [key]: toNumber(text) });
+  const onDaysChange = (key: ThresholdKey | RotationKey, text: string) => setJsonData({ [key]: toNumber(text) });
+
+  const overdueBelow =
+    errors.rotationDaysBeforeExpiry || errors.rotationGraceDays
+      ? undefined
+      : (jsonData.rotationDaysBeforeExpiry ?? DEFAULT_SETTINGS.rotationDaysBeforeExpiry) -
+        (jsonData.rotationGraceDays ?? DEFAULT_SETTINGS.rotationGraceDays);
 
   return (
     <ConfigSection
       title="Certificates"
-      description="How certificates are read from Prometheus and when they count as warning or critical."
+      description="How certificates are read from Prometheus, when they count as warning or critical, and when a rotation is overdue or a copy was left behind."
     >
       <Field
         label="Default metric version"
@@ -97,6 +139,30 @@ export function PluginSettings({ options, onOptionsChange }: Props) {
               type="number"
               min={1}
               step={1}
+              width={16}
+              placeholder={String(DEFAULT_SETTINGS[key])}
+              value={jsonData[key] ?? ''}
+              onChange={(e) => onDaysChange(key, e.currentTarget.value)}
+            />
+          </Field>
+        ))}
+      </Stack>
+      <Stack direction="row" wrap="wrap" gap={2}>
+        {ROTATION.map(({ key, label, description, min, step }) => (
+          <Field
+            key={key}
+            label={label}
+            description={description(overdueBelow)}
+            invalid={Boolean(errors[key])}
+            error={errors[key]}
+            htmlFor={`rscerts-${key}`}
+          >
+            <Input
+              id={`rscerts-${key}`}
+              type="number"
+              min={min}
+              max={MAX_DAYS}
+              step={step}
               width={16}
               placeholder={String(DEFAULT_SETTINGS[key])}
               value={jsonData[key] ?? ''}
