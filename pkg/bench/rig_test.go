@@ -2,8 +2,11 @@ package bench
 
 import (
 	"bufio"
+	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -22,6 +25,7 @@ type fleet struct {
 	started         time.Time // when the first samples were scraped
 	prom            *promrig.Server
 	proxy           *countingProxy
+	simAddr         string // host:port of rssim (TLS), for its /control endpoints
 }
 
 // startSimulator runs rssim serving the fleet of simulator.ScaleConfig(clusters, nodes,
@@ -78,5 +82,27 @@ func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
 	prom.WaitForSeries(tb, `count by (instance) (node_cert_expiration_seconds)`, len(v1.Targets), 3*time.Minute)
 	// Two more scrapes so every series has a few samples.
 	time.Sleep(11 * time.Second)
-	return &fleet{clusters: clusters, certs: total, started: started, prom: prom, proxy: newCountingProxy(tb, prom.URL)}
+	return &fleet{clusters: clusters, certs: total, started: started, prom: prom, proxy: newCountingProxy(tb, prom.URL), simAddr: addr}
+}
+
+// renew replaces a certificate on a node of the fleet now (rssim's /control/renew) and
+// returns how many certificates it renewed.
+func (f *fleet) renew(tb testing.TB, cluster, node, certificate string) int {
+	tb.Helper()
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	u := "https://" + f.simAddr + "/control/renew?" + url.Values{"cluster": {cluster}, "node": {node}, "certificate": {certificate}}.Encode()
+	resp, err := c.Post(u, "", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("renew %s/%s/%s: %d %s", cluster, node, certificate, resp.StatusCode, body)
+	}
+	var answer struct{ Matched int }
+	if err := json.Unmarshal(body, &answer); err != nil {
+		tb.Fatalf("renew: %v in %s", err, body)
+	}
+	return answer.Matched
 }

@@ -125,6 +125,13 @@ type scaleResult struct {
 	instant, instRaw, steady, steadyRaw measurement
 	rangePlugin, rangeRaw               measurement
 	refreshRequests, panels             int
+	// Renewals: 30 days at 1h steps against the raw fetch at the same steps, and the last ten
+	// minutes at 1s steps (the renewals made during the run), with what they found.
+	renewals30d, renewals30dRaw measurement
+	renewals30dRatio            float64
+	renewals30dRequests         int
+	renewals10m                 measurement
+	renewalsMade, renewalsFound int
 }
 
 // ownExprs are the PromQL the plugin sends for a whole-fleet table (at an instant, with the
@@ -156,6 +163,10 @@ func scale(b *testing.B, clusters int) scaleResult {
 	res.instantOwn = pairedRatio(func() { rawGet(b, ownInst(at)) }, func() { rawGet(b, rawInst) })
 
 	res.refreshRequests, res.panels = dashboardRefresh(b, f)
+	// One certificate per cluster renewed on one node, minutes before the renewals queries.
+	for i := range f.clusters {
+		res.renewalsMade += f.renew(b, fmt.Sprintf("c%03d.example.com", i+1), "1", "proxy")
+	}
 
 	// 24h at the step a 1,000-pixel panel asks for (86.4s, which the plugin rounds to 2m;
 	// the raw request uses the same step so both return the same number of points). The
@@ -184,6 +195,29 @@ func scale(b *testing.B, clusters int) scaleResult {
 		b.Fatal("could not put the plugin's PromQL into the range request")
 	}
 	res.rangeOwn = pairedRatio(func() { rawGet(b, ownRange) }, func() { rawGet(b, rawRange) })
+
+	// Renewals over 30 days: the plugin's steps (1h) end at the query's time; the raw fetch
+	// uses the same steps. The store holds minutes of data, so this measures the query's
+	// fixed cost over a long range, not reading 30 days of samples.
+	ren := query(map[string]any{"queryType": "renewals"}, at.Add(-30*24*time.Hour), at, 1000)
+	f.proxy.reset()
+	runQuery(b, ds, ren)
+	res.renewals30dRequests = int(f.proxy.requests.Load())
+	res.renewals30d = measure(b, f.proxy, func() { runQuery(b, ds, ren) })
+	rawRen := f.proxy.URL + "/api/v1/query_range?" + url.Values{"query": {rawSelectors}, "start": {strconv.FormatInt(at.Add(-30*24*time.Hour).Unix(), 10)},
+		"end": {strconv.FormatInt(at.Unix(), 10)}, "step": {"3600"}}.Encode()
+	res.renewals30dRaw = measure(b, f.proxy, func() { rawGet(b, rawRen) })
+	res.renewals30dRatio = pairedRatio(func() { runQuery(b, ds, ren) }, func() { rawGet(b, rawRen) })
+	recent := query(map[string]any{"queryType": "renewals"}, at.Add(-10*time.Minute), at, 1000)
+	res.renewals10m = measure(b, f.proxy, func() { runQuery(b, ds, recent) })
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{recent}})
+	if err != nil || resp.Responses["A"].Error != nil {
+		b.Fatalf("renewals: %v %v", err, resp.Responses["A"].Error)
+	}
+	res.renewalsFound = resp.Responses["A"].Frames[0].Rows()
+	if res.renewalsFound != res.renewalsMade {
+		b.Errorf("renewals over the last 10 minutes: %d events for %d renewals", res.renewalsFound, res.renewalsMade)
+	}
 	return res
 }
 
@@ -258,7 +292,10 @@ func report(rs []scaleResult) {
 		row("instant", r.instant, r.instRaw, r.instantRatio, r.instantOwn)
 		row("instant8m", r.steady, r.steadyRaw, r.steadyRatio, r.steadyOwn)
 		row("range24h", r.rangePlugin, r.rangeRaw, r.rangeRatio, r.rangeOwn)
+		row("renew30d", r.renewals30d, r.renewals30dRaw, r.renewals30dRatio, 0)
 		fmt.Printf("%-8d dashboard refresh: %d panel queries -> %d Prometheus requests\n", r.certs, r.panels, r.refreshRequests)
+		fmt.Printf("%-8d renewals over 30 days: %d Prometheus request(s); over the last 10 minutes (1s steps): %s, %d events for %d renewals\n",
+			r.certs, r.renewals30dRequests, r.renewals10m.median.Round(time.Millisecond), r.renewalsFound, r.renewalsMade)
 	}
 	fmt.Println("a/b*: median of per-pair ratios, plugin and raw request run alternately")
 	fmt.Println("own/b*: the same for the plugin's own PromQL fetched bare (Prometheus and the wire, no decoding)")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,7 +44,7 @@ type row struct {
 
 func (r row) id() string { return r.Cluster + "|" + r.Node + "|" + r.Certificate }
 
-var tableFields = []string{"Cluster", "Node", "Certificate", "Category", "Days remaining", "Expires at", "Status", "Source", "Path"}
+var tableFields = []string{"Cluster", "Node", "Certificate", "Category", "Days remaining", "Expires at", "Status", "Source", "Path", "Days behind"}
 
 func tableRows(t *testing.T, r backend.DataResponse) []row {
 	t.Helper()
@@ -58,7 +59,7 @@ func tableRows(t *testing.T, r backend.DataResponse) []row {
 		t.Fatalf("table frame type %v", metaType(f))
 	}
 	for i, name := range tableFields {
-		if i >= len(f.Fields) || f.Fields[i].Name != name {
+		if len(f.Fields) != len(tableFields) || f.Fields[i].Name != name {
 			t.Fatalf("table fields %v, want %v", fieldNames(f), tableFields)
 		}
 	}
@@ -174,6 +175,62 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		if len(tables["certificate"]) >= len(tables["node"]) || len(tables["cluster"]) >= len(tables["certificate"]) {
 			t.Errorf("grouping does not reduce rows: node %d, certificate %d, cluster %d",
 				len(tables["node"]), len(tables["certificate"]), len(tables["cluster"]))
+		}
+	})
+
+	t.Run("renewals, days behind and expiry values over the protocol", func(t *testing.T) {
+		renewedAt := time.Now()
+		if n := r.sim.Renew("c1.example.com", "1", "api", 0); n != 1 {
+			t.Fatalf("renewed %d certificates", n)
+		}
+		var f *data.Frame
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+			resp := p.query(t, good, grafanaUser, nil, dq("R", map[string]any{"queryType": "renewals", "clusters": []string{"c1.example.com"}})).Responses["R"]
+			if resp.Error != nil || len(resp.Frames) != 1 {
+				t.Fatalf("renewals: %v, %d frames", resp.Error, len(resp.Frames))
+			}
+			if f = resp.Frames[0]; f.Rows() > 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+		want := []string{"Time", "Cluster", "Node", "Certificate", "Category", "Expires before", "Expires after", "Days before", "Days after"}
+		types := []data.FieldType{data.FieldTypeTime, data.FieldTypeString, data.FieldTypeString, data.FieldTypeString, data.FieldTypeString,
+			data.FieldTypeTime, data.FieldTypeTime, data.FieldTypeFloat64, data.FieldTypeFloat64}
+		if f.Meta == nil || f.Meta.Type != data.FrameTypeTable || !slices.Equal(fieldNames(f), want) {
+			t.Fatalf("renewals frame %v %v", metaType(f), fieldNames(f))
+		}
+		for i, ft := range types {
+			if f.Fields[i].Type() != ft {
+				t.Errorf("field %s is %s, want %s", want[i], f.Fields[i].Type(), ft)
+			}
+		}
+		if f.Rows() != 1 || f.Fields[2].At(0) != "1" || f.Fields[3].At(0) != "api" || f.Fields[0].At(0).(time.Time).Before(renewedAt.Add(-time.Second)) {
+			t.Fatalf("want the one renewal of api on node 1: %d rows, %v %v at %v", f.Rows(), f.Fields[2].At(0), f.Fields[3].At(0), f.Fields[0].At(0))
+		}
+		if d := f.Fields[8].At(0).(float64); math.Abs(d-365) > 0.01 {
+			t.Errorf("days after %v, want 365", d)
+		}
+		resp := p.query(t, good, grafanaUser, nil,
+			dq("B", map[string]any{"queryType": "days", "value": "behind", "clusters": []string{"c1.example.com"}, "certificates": []string{"api"}}),
+			dq("E", map[string]any{"queryType": "days", "value": "expires", "clusters": []string{"c1.example.com"}, "certificates": []string{"api"}}))
+		for ref, field := range map[string]string{"B": "Days behind", "E": "Expires at"} {
+			frs := resp.Responses[ref].Frames
+			if resp.Responses[ref].Error != nil || len(frs) != 3 {
+				t.Fatalf("%s: %v, %d frames, want one per node", ref, resp.Responses[ref].Error, len(frs))
+			}
+			for _, fr := range frs {
+				if fr.Meta == nil || fr.Meta.Type != data.FrameTypeNumericMulti || len(fr.Fields) != 1 || fr.Fields[0].Name != field {
+					t.Fatalf("%s: frame %v %v", ref, metaType(fr), fieldNames(fr))
+				}
+				v := fr.Fields[0].At(0).(float64)
+				node := fr.Fields[0].Labels["node"]
+				if ref == "B" && (node == "1") != (v == 0) {
+					t.Errorf("node %s is %v days behind: only the renewed node 1 is the newest copy", node, v)
+				}
+				if ref == "E" && node == "1" && math.Abs(v-float64(time.Now().Add(365*24*time.Hour).UnixMilli())) > 60e3 { // frozen simulator: 365 days from every scrape
+					t.Errorf("node 1 expires at %v ms", v)
+				}
+			}
 		}
 	})
 
