@@ -1,7 +1,7 @@
 import { CoreApp, DataQueryRequest, DataFrame, FieldType, createDataFrame } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 
-import { DEFAULT_QUERY, RsCertsQuery, RsCertsVariableQuery } from './types';
+import { DEFAULT_QUERY, RsCertsQuery, RsCertsVariableQuery, Status } from './types';
 import { fakeTemplateSrv } from './test/templateSrv';
 import { fakeDataSource } from './test/datasource';
 import { RsCertsVariableSupport } from './VariableSupport';
@@ -60,11 +60,66 @@ describe('DataSource', () => {
     const { ds } = fakeDataSource();
     expect(ds.filterQuery(query())).toBe(true);
     expect(ds.filterQuery(query({ hide: true }))).toBe(false);
-    expect(ds.filterQuery(query({ queryType: 'renewals' as RsCertsQuery['queryType'] }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'forecast' as RsCertsQuery['queryType'] }))).toBe(false);
+    expect(ds.filterQuery(query({ statuses: ['overdue' as Status] }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'days', value: 'ahead' as RsCertsQuery['value'] }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'timeseries', statuses: ['missing'] }))).toBe(false);
     expect(ds.filterQuery(query({ category: 'expired' as RsCertsQuery['category'] }))).toBe(false);
     expect(ds.filterQuery(query({ metricVersion: 'v3' as RsCertsQuery['metricVersion'] }))).toBe(false);
     expect(ds.filterQuery(query({ groupBy: 'pod' as RsCertsQuery['groupBy'] }))).toBe(false);
   });
+
+  it('sends renewals grouped by node and without statuses, whatever was saved (the backend refuses both)', () => {
+    const { ds } = fakeDataSource();
+    const saved = query({
+      queryType: 'renewals',
+      groupBy: 'cluster',
+      statuses: ['missing', 'gone' as Status],
+      value: 'behind',
+      clusters: ['$cluster'],
+    });
+    expect(ds.filterQuery(saved)).toBe(true);
+    expect(ds.applyTemplateVariables(saved, {})).toStrictEqual({
+      ...DEFAULT_QUERY,
+      refId: 'A',
+      queryType: 'renewals',
+      groupBy: 'node',
+      clusters: ['prod-eu', 'prod-us'],
+    });
+  });
+
+  it('sends rotation-overdue as a status of tables and alert values', () => {
+    const { ds } = fakeDataSource();
+    for (const queryType of ['certificates', 'days'] as const) {
+      const q = query({ queryType, statuses: ['rotation-overdue', 'warning'] });
+      expect(ds.filterQuery(q)).toBe(true);
+      expect(ds.applyTemplateVariables(q, {}).statuses).toEqual(['rotation-overdue', 'warning']);
+    }
+  });
+
+  it.each(['remaining', 'behind', 'expires'] as const)('sends a days query with value %s', (value) => {
+    const { ds } = fakeDataSource();
+    const q = query({ queryType: 'days', value });
+    expect(ds.filterQuery(q)).toBe(true);
+    expect(ds.applyTemplateVariables(q, {})).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A', queryType: 'days', value });
+  });
+
+  it('sends a days query saved without a value as it was (the backend reads days remaining)', () => {
+    const { ds } = fakeDataSource();
+    const sent = ds.applyTemplateVariables(query({ queryType: 'days' }), {});
+    expect(sent).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A', queryType: 'days' });
+    expect('value' in sent).toBe(false);
+  });
+
+  it.each(['certificates', 'timeseries', 'renewals'] as const)(
+    'drops a value from a %s query, which takes none (the backend refuses behind and expires there)',
+    (queryType) => {
+      const { ds } = fakeDataSource();
+      const q = query({ queryType, value: 'expires' });
+      expect(ds.filterQuery(q)).toBe(true);
+      expect(ds.applyTemplateVariables(q, {})).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A', queryType });
+    }
+  );
 
   it('requests nodes and certificates with the expanded clusters as repeated params', async () => {
     const { ds, getResource } = fakeDataSource({ nodes: ['n1'], certificates: ['proxy'], clusters: ['c'] });
@@ -116,12 +171,44 @@ describe('annotation support', () => {
       { name: 'Status', type: FieldType.string, values: ['critical'] },
       { name: 'Source', type: FieldType.string, values: ['v2'] },
       { name: 'Path', type: FieldType.string, values: ['/etc/opt/redislabs/proxy_cert.pem'] },
+      { name: 'Days behind', type: FieldType.number, values: [0] },
     ],
   });
 
-  it('turns each certificate row into an event at its expiry', async () => {
+  /** The backend's renewals table (README "Frames"), rows sorted by time. */
+  const renewals = createDataFrame({
+    fields: [
+      {
+        name: 'Time',
+        type: FieldType.time,
+        values: [Date.UTC(2026, 11, 20, 10, 5), Date.UTC(2026, 11, 21, 3), Date.UTC(2026, 11, 22)],
+      },
+      { name: 'Cluster', type: FieldType.string, values: ['c1.example.com', 'c2.example.com', 'c1.example.com'] },
+      { name: 'Node', type: FieldType.string, values: ['2', '1', ''] },
+      { name: 'Certificate', type: FieldType.string, values: ['proxy', 'ccs_internode_encryption', 'api'] },
+      { name: 'Category', type: FieldType.string, values: ['user-managed', 'auto-rotated', 'other'] },
+      {
+        name: 'Expires before',
+        type: FieldType.time,
+        values: [Date.UTC(2027, 0, 2, 23, 59), Date.UTC(2027, 1, 17), Date.UTC(2027, 5, 1)],
+      },
+      {
+        name: 'Expires after',
+        type: FieldType.time,
+        values: [Date.UTC(2027, 11, 31, 12), Date.UTC(2027, 11, 21, 3), Date.UTC(2028, 5, 1)],
+      },
+      { name: 'Days before', type: FieldType.number, values: [12.04, 57.875, NaN] },
+      { name: 'Days after', type: FieldType.number, values: [365, 365, 527.5] },
+    ],
+  });
+
+  const annotation = () => {
     const { ds } = fakeDataSource();
-    const anno = ds.annotations!.prepareAnnotation!({ name: 'Expiries', enable: true, iconColor: 'red' });
+    return { ds, anno: ds.annotations!.prepareAnnotation!({ name: 'Renewals', enable: true, iconColor: 'red' }) };
+  };
+
+  it('turns each certificate row into an event at its expiry', async () => {
+    const { ds, anno } = annotation();
     const events = await lastValueFrom(ds.annotations!.processEvents!(anno, [frame]));
     expect(events).toEqual([
       {
@@ -133,11 +220,80 @@ describe('annotation support', () => {
     ]);
   });
 
-  it('runs only query types that yield events', () => {
+  it('turns each renewals row into an event when its new expiry was first seen: renewed, or rotated', async () => {
+    const { ds, anno } = annotation();
+    const events = await lastValueFrom(ds.annotations!.processEvents!(anno, [renewals]));
+    expect(events).toEqual([
+      {
+        time: Date.UTC(2026, 11, 20, 10, 5),
+        title: 'proxy renewed on node 2 of c1.example.com',
+        text: 'Expiry moved from 2027-01-02 to 2027-12-31 (12.0 → 365.0 days remaining)',
+        tags: ['c1.example.com', '2', 'proxy'],
+      },
+      {
+        time: Date.UTC(2026, 11, 21, 3),
+        title: 'ccs_internode_encryption rotated on node 1 of c2.example.com',
+        text: 'Expiry moved from 2027-02-17 to 2027-12-21 (57.9 → 365.0 days remaining)',
+        tags: ['c2.example.com', '1', 'ccs_internode_encryption'],
+      },
+      {
+        // no node, and days before unreadable (NaN): what is known is still said
+        time: Date.UTC(2026, 11, 22),
+        title: 'api renewed in c1.example.com',
+        text: 'Expiry moved from 2027-06-01 to 2028-06-01',
+        tags: ['c1.example.com', 'api'],
+      },
+    ]);
+  });
+
+  it('maps each frame by its shape, and an empty renewals table to no events', async () => {
+    const { ds, anno } = annotation();
+    const empty = createDataFrame({ fields: renewals.fields.map((f) => ({ ...f, values: [] })) });
+    const events = await lastValueFrom(ds.annotations!.processEvents!(anno, [renewals, frame, empty]));
+    expect(events!.map((e) => e.title)).toEqual([
+      'proxy renewed on node 2 of c1.example.com',
+      'ccs_internode_encryption rotated on node 1 of c2.example.com',
+      'api renewed in c1.example.com',
+      'proxy expires',
+    ]);
+    await expect(lastValueFrom(ds.annotations!.processEvents!(anno, [empty]))).resolves.toEqual([]);
+  });
+
+  it('starts a new annotation on renewals, the first annotation query type', () => {
+    const { ds, anno } = annotation();
+    const target = { ...DEFAULT_QUERY, refId: 'Anno', queryType: 'renewals' };
+    expect(ds.annotations!.getDefaultQuery!()).toEqual({ ...DEFAULT_QUERY, queryType: 'renewals' });
+    expect(anno.target).toEqual(target);
+    expect(ds.annotations!.prepareQuery!(anno)).toEqual(target);
+  });
+
+  it('returns an annotation that needs nothing as the same object (Grafana saves what differs, on every change)', () => {
+    const { ds, anno } = annotation();
+    expect(ds.annotations!.prepareAnnotation!(anno)).toBe(anno);
+    const saved = { ...anno, target: query({ clusters: ['prod'] }) };
+    expect(ds.annotations!.prepareAnnotation!(saved)).toBe(saved);
+  });
+
+  it('keeps a hand-written target without a query type on expiries, as before renewals existed', () => {
     const { ds } = fakeDataSource();
-    const anno = ds.annotations!.prepareAnnotation!({ name: 'x', enable: true, iconColor: 'red' });
-    expect(anno.target).toEqual({ ...DEFAULT_QUERY, refId: 'Anno' });
-    expect(ds.annotations!.prepareQuery!(anno)).toEqual({ ...DEFAULT_QUERY, refId: 'Anno' });
+    const handWritten = { name: 'x', enable: true, iconColor: 'red', target: { clusters: ['prod'] } as RsCertsQuery };
+    const prepared = ds.annotations!.prepareAnnotation!(handWritten);
+    expect(prepared.target).toEqual({ ...DEFAULT_QUERY, refId: 'Anno', clusters: ['prod'] });
+    expect(ds.annotations!.prepareAnnotation!(prepared)).toBe(prepared);
+  });
+
+  it('runs only query types that yield events', () => {
+    const { ds, anno } = annotation();
+    for (const queryType of ['renewals', 'certificates'] as const) {
+      expect(ds.annotations!.prepareQuery!({ ...anno, target: query({ queryType }) })).toEqual(query({ queryType }));
+    }
     expect(ds.annotations!.prepareQuery!({ ...anno, target: query({ queryType: 'days' }) })).toBeUndefined();
+    expect(ds.annotations!.prepareQuery!({ ...anno, target: query({ queryType: 'timeseries' }) })).toBeUndefined();
+  });
+
+  it('runs a renewals annotation saved with a grouping and statuses as the backend accepts it', () => {
+    const { ds, anno } = annotation();
+    const target = query({ queryType: 'renewals', groupBy: 'certificate', statuses: ['ok'] });
+    expect(ds.annotations!.prepareQuery!({ ...anno, target })).toStrictEqual(query({ queryType: 'renewals' }));
   });
 });

@@ -6,13 +6,15 @@ import { DataQuery } from '@grafana/schema';
  * outside these lists, so the editors only ever offer what is listed here.
  */
 
-/** Backend query types. `renewals` (renewal events) will join once the backend serves it. */
-export type QueryType = 'certificates' | 'days' | 'timeseries';
+/** Backend query types. */
+export type QueryType = 'certificates' | 'days' | 'timeseries' | 'renewals';
 export type Category = 'all' | 'user-managed' | 'auto-rotated' | 'other';
 /** '' means "use the data source default" (jsonData.metricVersion). */
 export type MetricVersion = '' | 'auto' | 'v1' | 'v2';
 export type GroupBy = 'node' | 'certificate' | 'cluster';
-export type Status = 'expired' | 'critical' | 'warning' | 'ok' | 'missing';
+export type Status = 'expired' | 'critical' | 'warning' | 'rotation-overdue' | 'ok' | 'missing';
+/** What a days query reports per result; absent = remaining. */
+export type DaysValue = 'remaining' | 'behind' | 'expires';
 
 export interface RsCertsQuery extends DataQuery {
   queryType: QueryType;
@@ -25,6 +27,8 @@ export interface RsCertsQuery extends DataQuery {
   groupBy: GroupBy;
   /** Only rows with these statuses (certificates and days queries); absent or empty = all. */
   statuses?: Status[];
+  /** Days queries only: what each result reports; absent = remaining (older saved queries have none). */
+  value?: DaysValue;
 }
 
 export const DEFAULT_QUERY: Omit<RsCertsQuery, 'refId'> = {
@@ -44,34 +48,43 @@ export interface Choice<T extends string> {
   description: string;
 }
 
-export interface QueryTypeChoice extends Choice<QueryType> {
-  /** Whether an annotation can be built from this query type's frames. */
-  annotations: boolean;
-}
+export type QueryTypeChoice = Choice<QueryType>;
 
 export const QUERY_TYPES: QueryTypeChoice[] = [
   {
     value: 'certificates',
     label: 'Certificates',
     description: 'One table: every certificate with days remaining, expiry date and status.',
-    annotations: true,
   },
   {
     value: 'days',
     label: 'Days remaining',
     description: 'One number per result: for alert rules and stat panels.',
-    annotations: false,
   },
   {
     value: 'timeseries',
     label: 'Time series',
     description: 'Days remaining over time: shows renewals as jumps.',
-    annotations: false,
+  },
+  {
+    value: 'renewals',
+    label: 'Renewals',
+    description: 'Renewal and rotation events over the time range: one row per node and certificate renewed.',
   },
 ];
 
-/** Query types a dashboard annotation may use; grows when `renewals` arrives. */
-export const ANNOTATION_QUERY_TYPES = QUERY_TYPES.filter((t) => t.annotations);
+function queryTypeChoice(value: QueryType, description: string): QueryTypeChoice {
+  return { ...QUERY_TYPES.find((t) => t.value === value)!, description };
+}
+
+/**
+ * Query types a dashboard annotation may use, the default first, each described by the events its
+ * frames become (see annotations.ts).
+ */
+export const ANNOTATION_QUERY_TYPES: QueryTypeChoice[] = [
+  queryTypeChoice('renewals', 'One event per renewal or rotation, when the new expiry was first seen.'),
+  queryTypeChoice('certificates', 'One event per certificate, at its expiry.'),
+];
 
 export const CATEGORIES: Array<Choice<Category>> = [
   { value: 'all', label: 'All', description: 'Every certificate Redis Software reports.' },
@@ -109,12 +122,42 @@ export const STATUSES: Array<Choice<Status>> = [
   { value: 'expired', label: 'Expired', description: 'Already past its expiry.' },
   { value: 'critical', label: 'Critical', description: 'Expires within the critical days.' },
   { value: 'warning', label: 'Warning', description: 'Expires within the warning days.' },
+  {
+    value: 'rotation-overdue',
+    label: 'Rotation overdue',
+    description:
+      "Auto-rotated, past Redis Software's rotation point: rotation was missed, days before Redis' own alert.",
+  },
   { value: 'ok', label: 'OK', description: 'Further away than the warning days.' },
   { value: 'missing', label: 'Missing', description: 'Seen within the lookback window, gone now.' },
 ];
 
-/** Query types whose rows carry a status (a time series has none). */
+/** Query types whose rows carry a status (a time series and a renewal event have none). */
 export const STATUS_QUERY_TYPES: QueryType[] = ['certificates', 'days'];
+
+/** Query types that group results: a renewal event is always one node's certificate (groupBy node). */
+export const GROUP_BY_QUERY_TYPES: QueryType[] = ['certificates', 'days', 'timeseries'];
+
+export const DAYS_VALUES: Array<Choice<DaysValue>> = [
+  { value: 'remaining', label: 'Days remaining', description: 'Days until the certificate expires.' },
+  {
+    value: 'behind',
+    label: 'Days behind',
+    description:
+      'Days this copy expires before the newest copy of the same certificate in its cluster: a node a renewal left behind.',
+  },
+  {
+    value: 'expires',
+    label: 'Expires at',
+    description: 'The expiry time (Unix milliseconds), for alert notifications.',
+  },
+];
+
+/** What a days query reports when it has no `value` (every query saved before it existed). */
+export const DEFAULT_DAYS_VALUE: DaysValue = 'remaining';
+
+/** Query types that take a `value`. */
+export const VALUE_QUERY_TYPES: QueryType[] = ['days'];
 
 /** Variable query: the values a dashboard variable lists, resolved in the front end. */
 export type VariableKind = 'clusters' | 'nodes' | 'certificates';
@@ -190,6 +233,10 @@ function oneOf<T extends string>(choices: Array<Choice<T>>, value: unknown, fall
   return choices.find((c) => c.value === value)?.value;
 }
 
+function isStatus(value: string): value is Status {
+  return STATUSES.some((c) => c.value === value);
+}
+
 function strings(value: unknown): string[] {
   if (Array.isArray(value)) {
     return value.filter((v): v is string => typeof v === 'string');
@@ -200,25 +247,41 @@ function strings(value: unknown): string[] {
 
 /**
  * Fills missing fields with defaults (older saved queries, provisioning, Explore). Returns undefined
- * when a field holds a value the backend would reject, so such a query is never sent.
+ * when a field holds a value the backend would reject, so such a query is never sent. Fields that do
+ * not apply to the query type are set or dropped instead: a renewals query is always grouped by node
+ * and has no statuses, and only a days query keeps a `value`.
  */
 export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string }): RsCertsQuery | undefined {
   const queryType = oneOf(QUERY_TYPES, query.queryType || undefined, DEFAULT_QUERY.queryType);
   const category = oneOf(CATEGORIES, query.category, DEFAULT_QUERY.category);
   const metricVersion = oneOf(METRIC_VERSIONS, query.metricVersion, DEFAULT_QUERY.metricVersion);
-  const groupBy = oneOf(GROUP_BYS, query.groupBy, DEFAULT_QUERY.groupBy);
-  if (!queryType || !category || metricVersion === undefined || !groupBy) {
+  if (!queryType || !category || metricVersion === undefined) {
     return undefined;
   }
-  const statuses = strings(query.statuses);
-  if (statuses.some((st) => !STATUSES.some((c) => c.value === st))) {
+  const groupBy = GROUP_BY_QUERY_TYPES.includes(queryType)
+    ? oneOf(GROUP_BYS, query.groupBy, DEFAULT_QUERY.groupBy)
+    : DEFAULT_QUERY.groupBy;
+  if (!groupBy) {
+    return undefined;
+  }
+  const { statuses: rawStatuses, value: rawValue, ...rest } = query;
+  // A renewals query never had statuses to keep: they are dropped, whatever they hold.
+  const keepsStatuses = rawStatuses !== undefined && queryType !== 'renewals';
+  const statuses = keepsStatuses ? strings(rawStatuses) : [];
+  if (!statuses.every(isStatus)) {
     return undefined;
   }
   if (statuses.length > 0 && !STATUS_QUERY_TYPES.includes(queryType)) {
+    return undefined; // a time series with a status filter: the user must choose what they meant
+  }
+  // Absent stays absent, so a days query saved before `value` existed is sent as it was.
+  const takesValue = VALUE_QUERY_TYPES.includes(queryType) && rawValue !== undefined && rawValue !== null;
+  const value = takesValue ? DAYS_VALUES.find((c) => c.value === rawValue)?.value : undefined;
+  if (takesValue && !value) {
     return undefined;
   }
   return {
-    ...query,
+    ...rest,
     queryType,
     category,
     metricVersion,
@@ -226,6 +289,8 @@ export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string })
     clusters: strings(query.clusters),
     nodes: strings(query.nodes),
     certificates: strings(query.certificates),
+    ...(keepsStatuses && STATUS_QUERY_TYPES.includes(queryType) ? { statuses } : {}),
+    ...(value ? { value } : {}),
   };
 }
 

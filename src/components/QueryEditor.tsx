@@ -7,7 +7,10 @@ import type { DataSource } from '../datasource';
 import {
   ANNOTATION_QUERY_TYPES,
   CATEGORIES,
+  DAYS_VALUES,
+  DEFAULT_DAYS_VALUE,
   DEFAULT_QUERY,
+  GROUP_BY_QUERY_TYPES,
   GROUP_BYS,
   METRIC_VERSIONS,
   normalizeQuery,
@@ -18,6 +21,7 @@ import {
   Status,
   STATUS_QUERY_TYPES,
   STATUSES,
+  VALUE_QUERY_TYPES,
 } from '../types';
 import { ChoiceField, HelpField } from './EditorFields';
 import { ResourcePicker } from './ResourcePicker';
@@ -34,9 +38,16 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
 
   const update = (patch: Partial<RsCertsQuery>) => {
     const next = { ...q, ...patch };
-    // A time series has no status: drop the filter rather than send a query the backend refuses.
+    // Drop or fix what the new query type does not take rather than send a query the backend
+    // refuses: a time series or a renewal has no status, a renewal is one node's, only days take a value.
     if (!STATUS_QUERY_TYPES.includes(next.queryType)) {
       delete next.statuses;
+    }
+    if (!GROUP_BY_QUERY_TYPES.includes(next.queryType)) {
+      next.groupBy = DEFAULT_QUERY.groupBy;
+    }
+    if (!VALUE_QUERY_TYPES.includes(next.queryType)) {
+      delete next.value;
     }
     onChange(next);
     onRunQuery();
@@ -75,13 +86,24 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
           value={q.queryType}
           onChange={(queryType) => update({ queryType })}
         />
-        <ChoiceField
-          label="Group by"
-          tooltip="How many results: one per certificate on each node, or the soonest expiry per certificate or per cluster."
-          choices={GROUP_BYS}
-          value={q.groupBy}
-          onChange={(groupBy) => update({ groupBy })}
-        />
+        {VALUE_QUERY_TYPES.includes(q.queryType) && (
+          <ChoiceField
+            label="Value"
+            tooltip="What each result reports: days remaining, days behind the newest copy in the cluster, or the expiry time."
+            choices={DAYS_VALUES}
+            value={q.value ?? DEFAULT_DAYS_VALUE}
+            onChange={(value) => update({ value })}
+          />
+        )}
+        {GROUP_BY_QUERY_TYPES.includes(q.queryType) && (
+          <ChoiceField
+            label="Group by"
+            tooltip="How many results: one per certificate on each node, or the soonest expiry per certificate or per cluster."
+            choices={GROUP_BYS}
+            value={q.groupBy}
+            onChange={(groupBy) => update({ groupBy })}
+          />
+        )}
       </EditorRow>
       <EditorRow>
         <HelpField label="Clusters" tooltip="Exact cluster names or dashboard variables." help="Empty = all clusters.">
