@@ -105,6 +105,11 @@ func Build() (dashboard.Dashboard, error) {
 		return d, err
 	}
 	numberPanels(&d)
+	// The SDK places every annotation toggle in the controls menu (Grafana 12.4 and later);
+	// ours belongs where Grafana puts a dashboard's annotation toggles by default, in view.
+	for i := range d.Annotations.List {
+		d.Annotations.List[i].Placement = nil
+	}
 	return d, nil
 }
 

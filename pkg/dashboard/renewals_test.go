@@ -149,6 +149,9 @@ func TestRenewalsAnnotation(t *testing.T) {
 	if a["name"] != "Renewals" || a["enable"] != true || a["hide"] == true {
 		t.Errorf("annotation %v: want Renewals, enabled and shown", a)
 	}
+	if p, ok := a["placement"]; ok {
+		t.Errorf("annotation placement %v: its toggle belongs in view, where Grafana puts it by default", p)
+	}
 	if _, ok := a["filter"]; ok {
 		t.Errorf("annotation filter %v: it belongs on every panel", a["filter"])
 	}
