@@ -132,13 +132,21 @@ func ParseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// FormatDuration writes whole days as "30d" and anything else as Go does ("1h0m0s").
+// FormatDuration writes whole days as "30d" and anything else as Go does, without
+// zero minutes and seconds ("12h", "1h30m", "90s").
 func FormatDuration(d time.Duration) string {
 	const dayD = 24 * time.Hour
 	if d != 0 && d%dayD == 0 {
 		return strconv.FormatInt(int64(d/dayD), 10) + "d"
 	}
-	return d.String()
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
 
 // ParseRenewal reads cluster/certificate[/nodes]@after[:lifetime], as rssim -renew

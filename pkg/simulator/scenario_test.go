@@ -293,17 +293,17 @@ func TestParseScenario(t *testing.T) {
 func TestScenarioRejects(t *testing.T) {
 	ine := append(DemoClusters(), ClusterConfig{Name: "ine", Nodes: 2, CustomerManagedINE: true})
 	for want, cfg := range map[string]Config{
-		`renewal "c9/proxy@1h0m0s": unknown cluster "c9"`:                                 {Renewals: []Renewal{{Cluster: "c9", Certificate: "proxy", After: time.Hour}}},
-		`renewal "c1.example.com/proxy/4@1h0m0s": cluster "c1.example.com" has no node 4`: {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "proxy", Nodes: []string{"4"}, After: time.Hour}}},
-		`renewal "c1.example.com/nope@1h0m0s": no certificate "nope"`:                     {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "nope", After: time.Hour}}},
-		`renewal "c2.example.com/client_cert-12941999:1-crdt/1@1d": no certificate`:       {Renewals: []Renewal{{Cluster: "c2.example.com", Certificate: "client_cert-12941999:1-crdt", Nodes: []string{"1"}, After: dayD}}},
-		`renewal "c1.example.com/api@-1h0m0s": after must not be negative`:                {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "api", After: -time.Hour}}},
-		`skipped rotation "c1.example.com/4": cluster "c1.example.com" has no node 4`:     {SkipRotation: []NodeRef{{"c1.example.com", "4"}}},
-		`skipped rotation "c9/1": unknown cluster "c9"`:                                   {SkipRotation: []NodeRef{{"c9", "1"}}},
-		`skipped rotation "ine/1": cluster "ine" has customer-managed internode`:          {Clusters: ine, SkipRotation: []NodeRef{{"ine", "1"}}},
-		`first rotation "ine@1h0m0s": cluster "ine" has customer-managed`:                 {Clusters: ine, FirstRotations: []FirstRotation{{"ine", time.Hour}}},
-		`first rotation "c1.example.com@31d": after must be in (0, 30d]`:                  {FirstRotations: []FirstRotation{{"c1.example.com", 31 * dayD}}},
-		`first rotation "c1.example.com@2h0m0s": set twice`:                               {FirstRotations: []FirstRotation{{"c1.example.com", time.Hour}, {"c1.example.com", 2 * time.Hour}}},
+		`renewal "c9/proxy@1h": unknown cluster "c9"`:                                 {Renewals: []Renewal{{Cluster: "c9", Certificate: "proxy", After: time.Hour}}},
+		`renewal "c1.example.com/proxy/4@1h": cluster "c1.example.com" has no node 4`: {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "proxy", Nodes: []string{"4"}, After: time.Hour}}},
+		`renewal "c1.example.com/nope@1h": no certificate "nope"`:                     {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "nope", After: time.Hour}}},
+		`renewal "c2.example.com/client_cert-12941999:1-crdt/1@1d": no certificate`:   {Renewals: []Renewal{{Cluster: "c2.example.com", Certificate: "client_cert-12941999:1-crdt", Nodes: []string{"1"}, After: dayD}}},
+		`renewal "c1.example.com/api@-1h": after must not be negative`:                {Renewals: []Renewal{{Cluster: "c1.example.com", Certificate: "api", After: -time.Hour}}},
+		`skipped rotation "c1.example.com/4": cluster "c1.example.com" has no node 4`: {SkipRotation: []NodeRef{{"c1.example.com", "4"}}},
+		`skipped rotation "c9/1": unknown cluster "c9"`:                               {SkipRotation: []NodeRef{{"c9", "1"}}},
+		`skipped rotation "ine/1": cluster "ine" has customer-managed internode`:      {Clusters: ine, SkipRotation: []NodeRef{{"ine", "1"}}},
+		`first rotation "ine@1h": cluster "ine" has customer-managed`:                 {Clusters: ine, FirstRotations: []FirstRotation{{"ine", time.Hour}}},
+		`first rotation "c1.example.com@31d": after must be in (0, 30d]`:              {FirstRotations: []FirstRotation{{"c1.example.com", 31 * dayD}}},
+		`first rotation "c1.example.com@2h": set twice`:                               {FirstRotations: []FirstRotation{{"c1.example.com", time.Hour}, {"c1.example.com", 2 * time.Hour}}},
 	} {
 		if cfg.Clusters == nil {
 			cfg.Clusters = DemoClusters()

@@ -27,6 +27,9 @@ type Options struct {
 	Config simulator.Config
 	// Vanish are the -vanish specs (cluster/node/certificate), applied by New.
 	Vanish []string
+	// spelled maps a scenario entry (field and String()) to the flag value it was read from,
+	// so that New's errors quote what the user wrote.
+	spelled map[string]string
 }
 
 type listFlag []string
@@ -79,26 +82,32 @@ func Parse(args []string, output io.Writer) (*Options, error) {
 		return nil, fmt.Errorf("-speed %v: want simulated seconds per real second, > 0 (1 = real time)", *speed)
 	}
 	cfg.Speed = *speed
+	o.spelled = map[string]string{}
 	for _, spec := range renew {
 		r, err := simulator.ParseRenewal(spec)
 		if err != nil {
-			return nil, flagError(err)
+			return nil, o.flagError(err)
 		}
 		cfg.Renewals = append(cfg.Renewals, r)
+		o.spelled["Renewals "+r.String()] = spec
 	}
 	for _, spec := range skip {
 		refs, err := simulator.ParseSkipRotation(spec)
 		if err != nil {
-			return nil, flagError(err)
+			return nil, o.flagError(err)
 		}
 		cfg.SkipRotation = append(cfg.SkipRotation, refs...)
+		for _, n := range refs {
+			o.spelled["SkipRotation "+n.String()] = spec
+		}
 	}
 	for _, spec := range rotate {
 		f, err := simulator.ParseFirstRotation(spec)
 		if err != nil {
-			return nil, flagError(err)
+			return nil, o.flagError(err)
 		}
 		cfg.FirstRotations = append(cfg.FirstRotations, f)
+		o.spelled["FirstRotations "+f.String()] = spec
 	}
 	for _, v := range vanish {
 		if p := strings.SplitN(v, "/", 3); len(p) != 3 || p[0] == "" || p[2] == "" {
@@ -109,11 +118,16 @@ func Parse(args []string, output io.Writer) (*Options, error) {
 	return o, nil
 }
 
-// flagError names the flag a simulator.ScenarioError comes from.
-func flagError(err error) error {
+// flagError names the flag a simulator.ScenarioError comes from, and quotes the
+// flag's value as written.
+func (o *Options) flagError(err error) error {
 	var se *simulator.ScenarioError
 	if errors.As(err, &se) {
-		return fmt.Errorf("%s %q: %w", flagOf[se.Field], se.Spec, se.Err)
+		spec := se.Spec
+		if v, ok := o.spelled[se.Field+" "+se.Spec]; ok {
+			spec = v
+		}
+		return fmt.Errorf("%s %q: %w", flagOf[se.Field], spec, se.Err)
 	}
 	return err
 }
@@ -122,7 +136,7 @@ func flagError(err error) error {
 func (o *Options) New() (*simulator.Simulator, error) {
 	sim, err := simulator.New(o.Config)
 	if err != nil {
-		return nil, flagError(err)
+		return nil, o.flagError(err)
 	}
 	for _, v := range o.Vanish {
 		p := strings.SplitN(v, "/", 3)

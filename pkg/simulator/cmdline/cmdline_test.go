@@ -34,7 +34,7 @@ func TestParse(t *testing.T) {
 		t.Errorf("Renewals %v", cfg.Renewals)
 	}
 	if d := o.Describe(); !strings.Contains(d, "c3.example.com:2:node-endpoint") ||
-		!strings.Contains(d, "scenario [rotate-after c1.example.com@12h0m0s, skip-rotation c1.example.com/3, skip-rotation c2.example.com/1, skip-rotation c2.example.com/2, renew c2.example.com/proxy/1,2@1d, renew c2.example.com/api@1d:400d]") {
+		!strings.Contains(d, "scenario [rotate-after c1.example.com@12h, skip-rotation c1.example.com/3, skip-rotation c2.example.com/1, skip-rotation c2.example.com/2, renew c2.example.com/proxy/1,2@1d, renew c2.example.com/api@1d:400d]") {
 		t.Errorf("Describe: %s", d)
 	}
 	sim, err := o.New()
@@ -71,16 +71,18 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"-renew", "c2.example.com/proxy/x@1h"}, `-renew "c2.example.com/proxy/x@1h": node "x"`},
 		{[]string{"-renew", "c2.example.com/proxy@soon"}, `-renew "c2.example.com/proxy@soon": after: `},
 		{[]string{"-renew", "c2.example.com/proxy@1h:0d"}, `-renew "c2.example.com/proxy@1h:0d": lifetime must be positive`},
-		{[]string{"-renew", "c9.example.com/proxy@1h"}, `-renew "c9.example.com/proxy@1h0m0s": unknown cluster "c9.example.com"`},
-		{[]string{"-renew", "c1.example.com/proxy/4@1h"}, `-renew "c1.example.com/proxy/4@1h0m0s": cluster "c1.example.com" has no node 4`},
-		{[]string{"-renew", "c1.example.com/nope@1h"}, `-renew "c1.example.com/nope@1h0m0s": no certificate "nope"`},
+		{[]string{"-renew", "c9.example.com/proxy@1h"}, `-renew "c9.example.com/proxy@1h": unknown cluster "c9.example.com"`},
+		{[]string{"-renew", "c1.example.com/proxy/4@1h"}, `-renew "c1.example.com/proxy/4@1h": cluster "c1.example.com" has no node 4`},
+		{[]string{"-renew", "c1.example.com/nope@1h"}, `-renew "c1.example.com/nope@1h": no certificate "nope"`},
 		{[]string{"-skip-rotation", "c1.example.com"}, `-skip-rotation "c1.example.com": want cluster/node`},
 		{[]string{"-skip-rotation", "c1.example.com/9"}, `-skip-rotation "c1.example.com/9": cluster "c1.example.com" has no node 9`},
+		{[]string{"-skip-rotation", "c1.example.com/2,9"}, `-skip-rotation "c1.example.com/2,9": cluster "c1.example.com" has no node 9`},
+		{[]string{"-renew", "c2.example.com/proxy/1,4@24h"}, `-renew "c2.example.com/proxy/1,4@24h": cluster "c2.example.com" has no node 4`},
 		{[]string{"-cluster", "i:2:docs:ine", "-skip-rotation", "i/1"}, `-skip-rotation "i/1": cluster "i" has customer-managed internode certificates`},
 		{[]string{"-rotate-after", "c1.example.com"}, `-rotate-after "c1.example.com": want cluster@after`},
 		{[]string{"-rotate-after", "c1.example.com@40d"}, `-rotate-after "c1.example.com@40d": after must be in (0, 30d]`},
-		{[]string{"-rotate-after", "c9@1h"}, `-rotate-after "c9@1h0m0s": unknown cluster "c9"`},
-		{[]string{"-rotate-after", "c1.example.com@1h", "-rotate-after", "c1.example.com@2h"}, `-rotate-after "c1.example.com@2h0m0s": set twice`},
+		{[]string{"-rotate-after", "c9@1h"}, `-rotate-after "c9@1h": unknown cluster "c9"`},
+		{[]string{"-rotate-after", "c1.example.com@1h", "-rotate-after", "c1.example.com@2h"}, `-rotate-after "c1.example.com@2h": set twice`},
 		{[]string{"-vanish", "c1.example.com/api"}, `-vanish "c1.example.com/api": want cluster/node/certificate`},
 		{[]string{"-vanish", "c1.example.com/1/nope"}, `-vanish "c1.example.com/1/nope": want cluster/node/certificate naming an existing certificate`},
 		{[]string{"-scale", "1:2"}, `-scale "1:2"`},
