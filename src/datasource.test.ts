@@ -88,6 +88,12 @@ describe('DataSource', () => {
     });
   });
 
+  it('sends a hand-written single status as the array the backend decodes', () => {
+    const { ds } = fakeDataSource();
+    const handWritten = query({ queryType: 'days', statuses: 'missing' as unknown as Status[] });
+    expect(ds.applyTemplateVariables(handWritten, {}).statuses).toEqual(['missing']);
+  });
+
   it('sends rotation-overdue as a status of tables and alert values', () => {
     const { ds } = fakeDataSource();
     for (const queryType of ['certificates', 'days'] as const) {
