@@ -27,6 +27,12 @@ func TestDecodeRenewals(t *testing.T) {
 		// An internode certificate of a customer-managed cluster: user-managed.
 		part(promql.PartAfter, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(90 * day)}),
 		part(promql.PartBefore, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(59 * day)}),
+		// 7.18's schemas: v1 names the certificate, /v2 its file, and each switches at its own
+		// scrape: one event, when the last one showed the new expiry.
+		part(promql.PartAfter, "c3", "1", "api", prom.Point{T: ms(time.Minute), V: sec(365 * day)}),
+		part(promql.PartBefore, "c3", "1", "api", prom.Point{T: ms(time.Minute), V: sec(10 * day)}),
+		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{{T: ms(time.Minute + 5*time.Second), V: sec(365*day - time.Second)}}},
+		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartBefore), Points: []prom.Point{{T: ms(time.Minute + 5*time.Second), V: sec(10*day + time.Second)}}},
 		// A lone side (a torn answer) is no event.
 		part(promql.PartAfter, "c1", "3", "api", prom.Point{T: ms(time.Minute), V: sec(100 * day)}),
 		{Metric: pairs("__name__", promql.MetricINE, "cluster", "c2"), Points: []prom.Point{{T: ms(0), V: 0}, {T: ms(time.Hour), V: 1}}},
@@ -40,6 +46,8 @@ func TestDecodeRenewals(t *testing.T) {
 			Time: t0, ExpiresBefore: t0.Add(59 * day), ExpiresAfter: t0.Add(90 * day)},
 		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
 			Time: t0.Add(time.Minute), ExpiresBefore: t0.Add(3 * day), ExpiresAfter: t0.Add(364 * day)},
+		{Identity: certs.Identity{Cluster: "c3", Node: "1", Certificate: "api"}, Category: certs.UserManaged,
+			Time: t0.Add(time.Minute + 5*time.Second), ExpiresBefore: t0.Add(10 * day), ExpiresAfter: t0.Add(365*day - time.Second)},
 		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
 			Time: t0.Add(2 * time.Hour), ExpiresBefore: t0.Add(365 * day), ExpiresAfter: t0.Add(730 * day)},
 	}

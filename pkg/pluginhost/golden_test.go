@@ -18,6 +18,7 @@ import (
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
+	"github.com/seed/rscerts/pkg/promql"
 )
 
 // Golden frames: every query type and groupBy, built from answers a real Prometheus gave to
@@ -46,7 +47,7 @@ type recording struct {
 
 // replay is a Prometheus that answers with recordings, whatever the filters: the engine
 // still filters and groups in Go, which is what the golden frames pin.
-type replay struct{ instant, lookback, rng recording }
+type replay struct{ instant, lookback, rng, renewals recording }
 
 // Query answers with the recording of the expression's kind (only the lookback reads
 // slices at offsets). An unfiltered expression must be exactly
@@ -65,7 +66,10 @@ func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, 
 	return decodeRecording(rec)
 }
 
-func (r replay) QueryRange(context.Context, string, v1.Range) (prom.Value, []string, error) {
+func (r replay) QueryRange(_ context.Context, expr string, _ v1.Range) (prom.Value, []string, error) {
+	if strings.Contains(expr, promql.LabelPart) {
+		return decodeRecording(r.renewals)
+	}
 	return decodeRecording(r.rng)
 }
 
@@ -92,6 +96,7 @@ func TestGoldenFrames(t *testing.T) {
 		record(t)
 	}
 	inst, lb, rng := loadRecording(t, "instant.json"), loadRecording(t, "lookback.json"), loadRecording(t, "range.json")
+	ren := loadRecording(t, "renewals.json")
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded", JSONData: []byte(fmt.Sprintf(`{"missingLookback":"%ds"}`, int(lb.Lookback.Seconds())))})
 	if err != nil {
 		t.Fatal(err)
@@ -102,12 +107,13 @@ func TestGoldenFrames(t *testing.T) {
 	for _, c := range []struct{ name, recorded, now string }{
 		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback, lb.Time)},
 		{"range.json", rng.Expr, req.RangeExpr()},
+		{"renewals.json", ren.Expr, req.RenewalsExpr(ren.Range.Step)},
 	} {
 		if c.recorded != c.now {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
 		}
 	}
-	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng}, settings)}
+	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng, ren}, settings)}
 
 	cases := []struct {
 		name  string
@@ -126,6 +132,8 @@ func TestGoldenFrames(t *testing.T) {
 		{"timeseries_node", map[string]any{"queryType": "timeseries", "clusters": []string{"c1.example.com"}}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"timeseries_certificate", map[string]any{"queryType": "timeseries", "groupBy": "certificate", "category": "auto-rotated"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"timeseries_cluster", map[string]any{"queryType": "timeseries", "groupBy": "cluster"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
+		{"renewals_node", map[string]any{"queryType": "renewals"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
+		{"renewals_auto_rotated_none", map[string]any{"queryType": "renewals", "category": "auto-rotated"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,12 +152,15 @@ func TestGoldenFrames(t *testing.T) {
 	}
 }
 
-// record runs the real rig, vanishes one certificate ten seconds before the recording (so
-// the lookback answer holds it) and one just before (so the instant answer's recent window
-// holds it too), and stores the answers to the plugin's own queries at one instant.
+// record runs the real rig, renews c1's proxy on node 1 and c2's api on every node, vanishes
+// one certificate ten seconds before the recording (so the lookback answer holds it) and one
+// just before (so the instant answer's recent window holds it too), and stores the answers to
+// the plugin's own queries at one instant.
 func record(t *testing.T) {
 	r := startRig(t)
 	ds := newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)
+	r.sim.Renew("c1.example.com", "1", "proxy", 0)
+	r.sim.Renew("c2.example.com", "", "api", 0)
 	r.vanish(t, ref{"c1.example.com", "2", "api"})
 	time.Sleep(10 * time.Second)
 	r.vanish(t, ref{"c2.example.com", "1", "proxy"})
@@ -188,4 +199,12 @@ func record(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("range.json", recording{Expr: rangeExpr, Time: at, Range: &rg}, m)
+	// The last minute at the step the plugin picks for them, laid back from `at`.
+	rr := renewalsRange(backend.TimeRange{From: at.Add(-time.Minute), To: at})
+	renExpr := req.RenewalsExpr(rr.Step)
+	m, _, err = client.QueryRange(context.Background(), renExpr, v1.Range{Start: at.Add(-time.Minute), End: at, Step: rr.Step})
+	if err != nil {
+		t.Fatal(err)
+	}
+	save("renewals.json", recording{Expr: renExpr, Time: at, Range: &v1.Range{Start: rr.Start, End: at, Step: rr.Step}}, m)
 }

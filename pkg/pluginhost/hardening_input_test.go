@@ -55,7 +55,7 @@ func TestHardeningBadQueries(t *testing.T) {
 		{"groupBy an array", `{"groupBy":["node"]}`, "invalid query JSON"},
 		{"category an object", `{"category":{"x":1}}`, "invalid query JSON"},
 		{"metricVersion a bool", `{"metricVersion":true}`, "invalid query JSON"},
-		{"unknown queryType", `{"queryType":"graph"}`, `unknown queryType "graph": use certificates, days or timeseries`},
+		{"unknown queryType", `{"queryType":"graph"}`, `unknown queryType "graph": use certificates, days, timeseries or renewals`},
 		{"queryType wrong case", `{"queryType":"Certificates"}`, `unknown queryType "Certificates"`},
 		{"unknown category", `{"category":"expired"}`, `unknown category "expired": use all, user-managed, auto-rotated or other`},
 		{"unknown metricVersion", `{"metricVersion":"v3"}`, `unknown metricVersion "v3"`},

@@ -70,11 +70,18 @@ func TestRenewalsRotationsAndDrift(t *testing.T) {
 		Hidden: []demorig.Hidden{{Cluster: appears.cluster, Node: appears.node, Certificate: appears.certificate}}})
 	r := &rig{sim: d.Sim, prom: d.Prom, instanceOf: d.InstanceOf, ready: d.Ready}
 	ds := newTestDatasource(t, r.prom.URL, nil, nil)
-	renewed := []ref{{"c1.example.com", "1", "proxy"}, {"c1.example.com", "2", "proxy"}}
+	// c1 (docs schema: v1 and v2 share labels) renews proxy on two nodes; c2 (7.18: v1 names
+	// the certificate, /v2 its file, each scraped at its own time) renews api on every node.
+	renewed := []ref{{"c1.example.com", "1", "proxy"}, {"c1.example.com", "2", "proxy"},
+		{"c2.example.com", "1", "api"}, {"c2.example.com", "2", "api"}, {"c2.example.com", "3", "api"}}
 	behind := ref{"c1.example.com", "3", "proxy"}
 	shortened := ref{"c1.example.com", "2", "ccs_internode_encryption"}
 
 	old := r.expiry(t, behind)
+	oldExpiry := map[ref]time.Time{}
+	for _, c := range renewed {
+		oldExpiry[c] = r.expiry(t, c)
+	}
 	r.restore(t, appears)
 	renewedAt := time.Now()
 	for _, c := range renewed {
@@ -97,19 +104,23 @@ func TestRenewalsRotationsAndDrift(t *testing.T) {
 		for name, d := range map[string]*Datasource{"running": ds, "restarted": restarted} {
 			events := renewalRows(t, r.query(t, d, map[string]any{"queryType": "renewals"}))
 			if len(events) != len(renewed) {
-				t.Fatalf("%s: %d events, want %d (proxy on nodes 1 and 2 of c1 only): %+v", name, len(events), len(renewed), events)
+				t.Fatalf("%s: %d events, want %d (proxy on nodes 1 and 2 of c1, api on every node of c2): %+v", name, len(events), len(renewed), events)
 			}
 			for i, e := range events {
-				c := renewed[i]
-				if e.Cluster != c.cluster || e.Node != c.node || e.Certificate != c.certificate || e.Category != "user-managed" {
-					t.Errorf("%s: event %d is %+v, want %v", name, i, e, c)
+				c := ref{e.Cluster, e.Node, e.Certificate}
+				if _, ok := oldExpiry[c]; !ok || e.Category != "user-managed" {
+					t.Errorf("%s: event %d is %+v, not one of %v", name, i, e, renewed)
+					continue
+				}
+				if i > 0 && e.Time.Before(events[i-1].Time) {
+					t.Errorf("%s: events not sorted by time", name)
 				}
 				// Steps of a 5-minute range are 1s: first seen at most a second after the store had it.
 				if e.Time.Before(renewedAt.Add(-time.Second)) || e.Time.After(seen.Add(time.Second)) {
 					t.Errorf("%s: %v renewed at %s, seen in the store by %s, event at %s", name, c, renewedAt, seen, e.Time)
 				}
-				if d := e.ExpiresBefore.Sub(old); d.Abs() > time.Second {
-					t.Errorf("%s: %v expired %s before, event says %s", name, c, old, e.ExpiresBefore)
+				if d := e.ExpiresBefore.Sub(oldExpiry[c]); d.Abs() > time.Second {
+					t.Errorf("%s: %v expired %s before, event says %s", name, c, oldExpiry[c], e.ExpiresBefore)
 				}
 				if d := e.ExpiresAfter.Sub(r.expiry(t, c)); d.Abs() > time.Second {
 					t.Errorf("%s: %v expires %s now, event says %s", name, c, r.expiry(t, c), e.ExpiresAfter)
@@ -124,7 +135,7 @@ func TestRenewalsRotationsAndDrift(t *testing.T) {
 		}
 		// Filters apply as for tables; a 30-day range (1h steps) on a store minutes old has
 		// no step an hour before with data, so no event yet: never a false one.
-		one := renewalRows(t, r.query(t, ds, map[string]any{"queryType": "renewals", "nodes": []string{"2"}, "category": "user-managed"}))
+		one := renewalRows(t, r.query(t, ds, map[string]any{"queryType": "renewals", "clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "category": "user-managed"}))
 		if len(one) != 1 || one[0].Node != "2" {
 			t.Errorf("nodes [2]: %+v", one)
 		}
