@@ -61,3 +61,44 @@ func TestDecodeRenewals(t *testing.T) {
 		t.Error("a vector must be refused")
 	}
 }
+
+// FuzzDecodeRenewals feeds arbitrary renewal answers (label sets of two schemas, both parts,
+// any times and values): decoding never panics, events are sorted, and no two successive
+// events of one certificate are one new certificate.
+func FuzzDecodeRenewals(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 10, 0, 0, 0, 2, 10, 0}, 3.0e9, 1.0e9)
+	f.Fuzz(func(t *testing.T, rows []byte, after, before float64) {
+		var mat prom.Matrix
+		for i := 0; i+4 < len(rows); i += 5 {
+			r := rows[i : i+5]
+			part := promql.PartAfter
+			v := after + float64(r[4])*86400
+			if r[2]%2 == 0 {
+				part, v = promql.PartBefore, before+float64(r[4])*3600
+			}
+			m := pairs("cluster", string('a'+r[0]%3), "node", string('1'+r[1]%3), promql.LabelPart, part)
+			if r[2]%4 < 2 {
+				m = append(m, prom.Label{Name: "logical_name", Value: "api"})
+			} else {
+				m = append(m, prom.Label{Name: "filename", Value: "api_cert.pem"})
+			}
+			mat = append(mat, prom.Series{Metric: m, Points: []prom.Point{{T: int64(r[3]) * 1000, V: v}}})
+		}
+		events, err := DecodeRenewals(mat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(events); i++ {
+			if events[i].Time.Before(events[i-1].Time) {
+				t.Fatalf("not sorted by time: %+v", events)
+			}
+		}
+		last := map[certs.Identity]certs.Renewal{} // each certificate's previous event, in time order
+		for _, e := range events {
+			if p, ok := last[e.Identity]; ok && absDuration(e.ExpiresAfter.Sub(p.ExpiresAfter)) < certs.RenewalMinJump {
+				t.Fatalf("two successive events for one new certificate: %+v and %+v", p, e)
+			}
+			last[e.Identity] = e
+		}
+	})
+}
