@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
 	"github.com/seed/rscerts/pkg/certs"
 	"github.com/seed/rscerts/pkg/prom"
@@ -101,4 +104,37 @@ func FuzzDecodeRenewals(f *testing.F) {
 			last[e.Identity] = e
 		}
 	})
+}
+
+// rangeRecorder answers every range query with nothing and keeps the range it was asked.
+type rangeRecorder struct{ got []v1.Range }
+
+func (r *rangeRecorder) Query(context.Context, string, time.Time) (prom.Value, []string, error) {
+	return prom.Vector{}, nil, nil
+}
+
+func (r *rangeRecorder) QueryRange(_ context.Context, _ string, rng v1.Range) (prom.Value, []string, error) {
+	r.got = append(r.got, rng)
+	return prom.Matrix{}, nil, nil
+}
+
+// The steps of a renewals query end at the query's own time: a grid on the epoch would end
+// up to a step earlier and hide the newest renewal for that long (10 minutes on a 7-day view).
+func TestRenewalsStepsEndAtTheQueryTime(t *testing.T) {
+	rec := &rangeRecorder{}
+	e := &Engine{Prom: rec}
+	end := time.Date(2026, 12, 1, 12, 3, 27, 500e6, time.UTC)
+	for _, tt := range []struct {
+		span, step time.Duration
+	}{{7 * 24 * time.Hour, 10 * time.Minute}, {5 * time.Minute, time.Second}, {90 * time.Second, 7 * time.Second}} {
+		rec.got = nil
+		if _, err := e.Renewals(context.Background(), Request{}, v1.Range{Start: end.Add(-tt.span), End: end, Step: tt.step}); err != nil {
+			t.Fatal(err)
+		}
+		got := rec.got[0]
+		steps := got.End.Sub(got.Start) / tt.step
+		if !got.End.Equal(end) || got.End.Sub(got.Start)%tt.step != 0 || got.Start.After(end.Add(-tt.span)) || got.Start.Before(end.Add(-tt.span-tt.step)) {
+			t.Errorf("span %s step %s: asked %s .. %s (%d steps), want steps ending at %s covering the span", tt.span, tt.step, got.Start, got.End, steps, end)
+		}
+	}
 }
