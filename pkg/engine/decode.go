@@ -131,10 +131,12 @@ func typeName(v prom.Value) string {
 	return v.Type()
 }
 
-// DecodeRenewals pairs the rows of a promql.Renewals range answer into events: at each step,
-// a certificate's PartAfter point (new expiry) with its PartBefore point (old expiry). Rows
-// are classified with the cluster's customer-managed-INE flag as of the end of the range.
-func DecodeRenewals(v prom.Value) ([]certs.Renewal, error) {
+// DecodeRenewals pairs the rows of a promql.Renewals range answer at the given step into
+// events: at each step, a certificate's PartAfter point (seconds remaining then) with its
+// PartBefore point (seconds remaining a step before); each expiry is that value plus the time
+// it was evaluated at. Rows are classified with the cluster's customer-managed-INE flag as of
+// the end of the range.
+func DecodeRenewals(v prom.Value, step time.Duration) ([]certs.Renewal, error) {
 	mat, ok := v.(prom.Matrix)
 	if !ok {
 		return nil, backend.DownstreamErrorf("Prometheus answered a %s where a range matrix was expected", typeName(v))
@@ -176,8 +178,9 @@ func DecodeRenewals(v prom.Value) ([]certs.Renewal, error) {
 		if !ok {
 			continue // both sides come from one comparison; a lone side is a torn answer
 		}
+		at := time.UnixMilli(k.t).UTC()
 		out = append(out, certs.Renewal{Identity: k.id, Category: certs.Classify(k.id.Certificate, ine[k.id.Cluster]),
-			Time: time.UnixMilli(k.t).UTC(), ExpiresBefore: epoch(b), ExpiresAfter: epoch(a)})
+			Time: at, ExpiresBefore: at.Add(-step).Add(seconds(b)), ExpiresAfter: at.Add(seconds(a))})
 	}
 	return mergeSources(out), nil
 }
@@ -209,6 +212,9 @@ func mergeSources(events []certs.Renewal) []certs.Renewal {
 func compareIdentity(a, b certs.Identity) int {
 	return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Node, b.Node), cmp.Compare(a.Certificate, b.Certificate))
 }
+
+// seconds converts seconds remaining to a duration at millisecond precision (Prometheus').
+func seconds(s float64) time.Duration { return time.Duration(math.Round(s*1000)) * time.Millisecond }
 
 func absDuration(d time.Duration) time.Duration { return max(d, -d) }
 

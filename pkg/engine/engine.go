@@ -240,7 +240,7 @@ func (e *Engine) Renewals(ctx context.Context, r Request, rng v1.Range) (*Renewa
 	if err != nil {
 		return nil, err
 	}
-	events, err := DecodeRenewals(v)
+	events, err := DecodeRenewals(v, rng.Step)
 	if err != nil {
 		return nil, err
 	}

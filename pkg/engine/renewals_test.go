@@ -15,32 +15,39 @@ import (
 
 func TestDecodeRenewals(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	const step = 10 * time.Second
 	ms := func(d time.Duration) int64 { return t0.Add(d).UnixMilli() }
-	sec := func(d time.Duration) float64 { return float64(t0.Add(d).Unix()) }
+	day := 24 * time.Hour
+	// Rows carry seconds remaining: at the step (after) or one step before it (before).
+	after := func(at, expiresIn time.Duration) prom.Point {
+		return prom.Point{T: ms(at), V: (expiresIn - at).Seconds()}
+	}
+	before := func(at, expiresIn time.Duration) prom.Point {
+		return prom.Point{T: ms(at), V: (expiresIn - (at - step)).Seconds()}
+	}
 	part := func(p, cluster, node, cert string, pts ...prom.Point) prom.Series {
 		return prom.Series{Metric: append(pairs("cluster", cluster, "node", node, "logical_name", cert), prom.Label{Name: promql.LabelPart, Value: p}), Points: pts}
 	}
-	day := 24 * time.Hour
 	mat := prom.Matrix{
 		// proxy on node 2: renewed at +1m, and again at +2h.
-		part(promql.PartAfter, "c1", "2", "proxy", prom.Point{T: ms(time.Minute), V: sec(365 * day)}, prom.Point{T: ms(2 * time.Hour), V: sec(730 * day)}),
-		part(promql.PartBefore, "c1", "2", "proxy", prom.Point{T: ms(time.Minute), V: sec(3 * day)}, prom.Point{T: ms(2 * time.Hour), V: sec(365 * day)}),
+		part(promql.PartAfter, "c1", "2", "proxy", after(time.Minute, 365*day), after(2*time.Hour, 730*day)),
+		part(promql.PartBefore, "c1", "2", "proxy", before(time.Minute, 3*day), before(2*time.Hour, 365*day)),
 		// The same certificate under a second label set (another schema): the soonest of each side wins.
-		{Metric: pairs("cluster", "c1", "node", "2", "path", "/etc/opt/redislabs/proxy_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{{T: ms(time.Minute), V: sec(364 * day)}}},
+		{Metric: pairs("cluster", "c1", "node", "2", "path", "/etc/opt/redislabs/proxy_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{after(time.Minute, 364*day)}},
 		// An internode certificate of a customer-managed cluster: user-managed.
-		part(promql.PartAfter, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(90 * day)}),
-		part(promql.PartBefore, "c2", "1", "ccs_internode_encryption", prom.Point{T: ms(0), V: sec(59 * day)}),
+		part(promql.PartAfter, "c2", "1", "ccs_internode_encryption", after(0, 90*day)),
+		part(promql.PartBefore, "c2", "1", "ccs_internode_encryption", before(0, 59*day)),
 		// 7.18's schemas: v1 names the certificate, /v2 its file, and each switches at its own
 		// scrape: one event, when the last one showed the new expiry.
-		part(promql.PartAfter, "c3", "1", "api", prom.Point{T: ms(time.Minute), V: sec(365 * day)}),
-		part(promql.PartBefore, "c3", "1", "api", prom.Point{T: ms(time.Minute), V: sec(10 * day)}),
-		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{{T: ms(time.Minute + 5*time.Second), V: sec(365*day - time.Second)}}},
-		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartBefore), Points: []prom.Point{{T: ms(time.Minute + 5*time.Second), V: sec(10*day + time.Second)}}},
+		part(promql.PartAfter, "c3", "1", "api", after(time.Minute, 365*day)),
+		part(promql.PartBefore, "c3", "1", "api", before(time.Minute, 10*day)),
+		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartAfter), Points: []prom.Point{after(time.Minute+step, 365*day-time.Second)}},
+		{Metric: pairs("cluster", "c3", "node", "1", "filename", "api_cert.pem", promql.LabelPart, promql.PartBefore), Points: []prom.Point{before(time.Minute+step, 10*day+time.Second)}},
 		// A lone side (a torn answer) is no event.
-		part(promql.PartAfter, "c1", "3", "api", prom.Point{T: ms(time.Minute), V: sec(100 * day)}),
+		part(promql.PartAfter, "c1", "3", "api", after(time.Minute, 100*day)),
 		{Metric: pairs("__name__", promql.MetricINE, "cluster", "c2"), Points: []prom.Point{{T: ms(0), V: 0}, {T: ms(time.Hour), V: 1}}},
 	}
-	got, err := DecodeRenewals(mat)
+	got, err := DecodeRenewals(mat, step)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +57,7 @@ func TestDecodeRenewals(t *testing.T) {
 		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
 			Time: t0.Add(time.Minute), ExpiresBefore: t0.Add(3 * day), ExpiresAfter: t0.Add(364 * day)},
 		{Identity: certs.Identity{Cluster: "c3", Node: "1", Certificate: "api"}, Category: certs.UserManaged,
-			Time: t0.Add(time.Minute + 5*time.Second), ExpiresBefore: t0.Add(10 * day), ExpiresAfter: t0.Add(365*day - time.Second)},
+			Time: t0.Add(time.Minute + step), ExpiresBefore: t0.Add(10 * day), ExpiresAfter: t0.Add(365*day - time.Second)},
 		{Identity: certs.Identity{Cluster: "c1", Node: "2", Certificate: "proxy"}, Category: certs.UserManaged,
 			Time: t0.Add(2 * time.Hour), ExpiresBefore: t0.Add(365 * day), ExpiresAfter: t0.Add(730 * day)},
 	}
@@ -60,7 +67,7 @@ func TestDecodeRenewals(t *testing.T) {
 	if d := got[1].DaysBefore(); d < 3-1.0/1440 || d > 3 {
 		t.Errorf("days before = %v, want 3 minus a minute", d)
 	}
-	if _, err := DecodeRenewals(prom.Vector{}); err == nil {
+	if _, err := DecodeRenewals(prom.Vector{}, step); err == nil {
 		t.Error("a vector must be refused")
 	}
 }
@@ -87,7 +94,7 @@ func FuzzDecodeRenewals(f *testing.F) {
 			}
 			mat = append(mat, prom.Series{Metric: m, Points: []prom.Point{{T: int64(r[3]) * 1000, V: v}}})
 		}
-		events, err := DecodeRenewals(mat)
+		events, err := DecodeRenewals(mat, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -202,23 +202,31 @@ func TestLookbackStep(t *testing.T) {
 }
 
 func TestRenewalsShape(t *testing.T) {
+	id := strings.Join(IdentityLabels, ", ")
 	q := Renewals(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{`a"b`}}, 10*time.Minute, 24*time.Hour)
+	main := `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a\"b",node!=""}`
 	for _, w := range []string{
-		`node_cert_expiration_seconds{cluster="a\"b",node!=""} offset 10m + timestamp(node_cert_expiration_seconds{cluster="a\"b",node!=""} offset 10m)`,
-		`node_cert_expires_in_seconds{cluster="a\"b",node!=""} + timestamp(node_cert_expires_in_seconds{cluster="a\"b",node!=""})`,
-		` + 86400, "rs_part", "after", "", "")`, ` - 86400, "rs_part", "before", "", "")`,
+		// v1 and v2 merged per certificate, compared with themselves a step before; the value
+		// rises by more than a day minus the step (86400 - 600).
+		`(min by (` + id + `) (` + main + `) > min by (` + id + `) (` + main + ` offset 10m) + (85800))`,
+		`(min by (` + id + `) (` + main + ` offset 10m) < min by (` + id + `) (` + main + `) - (85800))`,
+		`label_replace(x509_cert_expires_in_seconds{exporter="cert",cluster!="",cluster="a\"b",node=""} offset 10m, "node", "$1", "instance", "(.+)")`,
+		`, "rs_part", "after", "", "")`, `, "rs_part", "before", "", "")`,
 		`max by (__name__, cluster) (customer_managed_ine_certificates{cluster="a\"b"})`,
 	} {
 		if !strings.Contains(q, w) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
+	if strings.Contains(q, "timestamp(") {
+		t.Errorf("timestamp() of every raw sample costs 8 times as much:\n%s", q)
+	}
 	balanced(t, q)
 	// Every selector of the query carries the cluster filter: none reads another cluster.
 	if n, m := strings.Count(q, `{`), strings.Count(q, `cluster="a\"b"`); n != m {
 		t.Errorf("%d selectors, %d with the cluster filter:\n%s", n, m, q)
 	}
-	if v1 := Renewals(Selection{Versions: []certs.Version{certs.V1}}, time.Minute, time.Hour); strings.Contains(v1, MetricV2) || !strings.Contains(v1, " + 3600,") {
-		t.Errorf("v1 only, one hour's jump:\n%s", v1)
+	if v1 := Renewals(Selection{Versions: []certs.Version{certs.V1}}, time.Hour, time.Hour); strings.Contains(v1, MetricV2) || !strings.Contains(v1, " + (0))") {
+		t.Errorf("v1 only, one hour's jump at one hour's step:\n%s", v1)
 	}
 }
