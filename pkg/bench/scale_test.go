@@ -126,7 +126,7 @@ type scaleResult struct {
 	rangePlugin, rangeRaw               measurement
 	refreshRequests, panels             int
 	// Renewals: 30 days at 1h steps against the raw fetch at the same steps, and the last ten
-	// minutes at 1s steps (the renewals made during the run), with what they found.
+	// minutes at 5s steps (the renewals made during the run), with what they found.
 	renewals30d, renewals30dRaw measurement
 	renewals30dRatio            float64
 	renewals30dRequests         int
@@ -294,7 +294,7 @@ func report(rs []scaleResult) {
 		row("range24h", r.rangePlugin, r.rangeRaw, r.rangeRatio, r.rangeOwn)
 		row("renew30d", r.renewals30d, r.renewals30dRaw, r.renewals30dRatio, 0)
 		fmt.Printf("%-8d dashboard refresh: %d panel queries -> %d Prometheus requests\n", r.certs, r.panels, r.refreshRequests)
-		fmt.Printf("%-8d renewals over 30 days: %d Prometheus request(s); over the last 10 minutes (1s steps): %s, %d events for %d renewals\n",
+		fmt.Printf("%-8d renewals over 30 days: %d Prometheus request(s); over the last 10 minutes (5s steps): %s, %d events for %d renewals\n",
 			r.certs, r.renewals30dRequests, r.renewals10m.median.Round(time.Millisecond), r.renewalsFound, r.renewalsMade)
 	}
 	fmt.Println("a/b*: median of per-pair ratios, plugin and raw request run alternately")
