@@ -37,6 +37,15 @@ type Config struct {
 	// RemoteWrite are URLs (e.g. a VictoriaMetrics' .../api/v1/write) that a Prometheus
 	// forwards every sample to, batched at most a second.
 	RemoteWrite []string
+	// DataDir, when set, is the Prometheus data directory to start on instead of an empty
+	// one, e.g. one that already holds blocks from `promtool tsdb create-blocks-from`
+	// (package backfill). Prometheus only: VictoriaMetrics cannot read Prometheus blocks (it
+	// would need the history imported, e.g. the same OpenMetrics text through
+	// /api/v1/import/prometheus, or vmctl's prometheus mode reading the blocks).
+	DataDir string
+	// Retention is --storage.tsdb.retention.time (default: Prometheus' own, 15d); with DataDir,
+	// make it longer than the history or Prometheus deletes the oldest blocks.
+	Retention time.Duration
 }
 
 // renderConfig writes prometheus.yml by hand (no YAML dependency). Every

@@ -89,7 +89,14 @@ func start(t testing.TB, cfg Config, b pinnedBuild, bin string) *Server {
 		t.Fatal(err)
 	}
 	for attempt := 1; ; attempt++ {
-		s, err := launch(b.kind, bin, cfgPath, filepath.Join(dir, fmt.Sprintf("data%d", attempt)), cfg.ExtraArgs)
+		dataDir, extra := filepath.Join(dir, fmt.Sprintf("data%d", attempt)), cfg.ExtraArgs
+		if b.kind == KindPrometheus {
+			extra = append(prometheusArgs(cfg, version), extra...)
+		}
+		if cfg.DataDir != "" { // a failed attempt leaves it as it was: Prometheus did not start
+			dataDir = cfg.DataDir
+		}
+		s, err := launch(b.kind, bin, cfgPath, dataDir, extra)
 		if err != nil {
 			t.Fatalf("promrig: start %s: %v", bin, err)
 		}

@@ -68,6 +68,24 @@ func launchArgs(kind, cfgPath, dataDir, addr string, extra []string) []string {
 	}, extra...)
 }
 
+// prometheusArgs are the flags cfg's DataDir and Retention need on Prometheus version
+// (e.g. "2.42.0"). Before 2.39, blocks that overlap (backfilled ones and the head, or each
+// other) were refused without --storage.tsdb.allow-overlapping-blocks; 2.39 always allows
+// them and 3.x removed the flag.
+func prometheusArgs(cfg Config, version string) []string {
+	var args []string
+	if cfg.Retention > 0 {
+		args = append(args, "--storage.tsdb.retention.time="+promDuration(cfg.Retention))
+	}
+	if cfg.DataDir != "" {
+		var major, minor int
+		if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err == nil && major == 2 && minor < 39 {
+			args = append(args, "--storage.tsdb.allow-overlapping-blocks")
+		}
+	}
+	return args
+}
+
 // readyPath answers 200 once the store serves queries.
 func readyPath(kind string) string {
 	if kind == KindVictoriaMetrics {
@@ -79,6 +97,9 @@ func readyPath(kind string) string {
 func checkConfig(kind string, cfg Config) error {
 	if kind == KindVictoriaMetrics && len(cfg.RemoteWrite) > 0 {
 		return fmt.Errorf("promrig: remote_write is a Prometheus setting; VictoriaMetrics receives it at /api/v1/write")
+	}
+	if kind == KindVictoriaMetrics && (cfg.DataDir != "" || cfg.Retention > 0) {
+		return fmt.Errorf("promrig: DataDir and Retention are Prometheus settings; VictoriaMetrics cannot read Prometheus blocks (import the history through /api/v1/import/prometheus or vmctl instead)")
 	}
 	return nil
 }
