@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -12,9 +13,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/seed/rscerts/pkg/internal/backfill"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 	"github.com/seed/rscerts/pkg/simulator"
 )
@@ -32,13 +35,15 @@ type fleet struct {
 // certsPerNode, 1) in a process of its own, as Redis Software clusters are: in the
 // benchmark's process, generating 400 scrapes every 5s shared the CPU and the garbage
 // collector with the plugin being measured. It returns the host:port it serves TLS on.
-func startSimulator(tb testing.TB, clusters, nodes, certsPerNode int) string {
+// Extra arguments go to rssim (e.g. -start).
+func startSimulator(tb testing.TB, clusters, nodes, certsPerNode int, extra ...string) string {
 	tb.Helper()
 	bin := filepath.Join(tb.TempDir(), "rssim")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/rssim").CombinedOutput(); err != nil {
 		tb.Fatalf("building rssim: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-seed", "1", "-scale", fmt.Sprintf("%d:%d:%d", clusters, nodes, certsPerNode))
+	args := append([]string{"-listen", "127.0.0.1:0", "-seed", "1", "-scale", fmt.Sprintf("%d:%d:%d", clusters, nodes, certsPerNode)}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -85,6 +90,54 @@ func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
 	return &fleet{clusters: clusters, certs: total, started: started, prom: prom, proxy: newCountingProxy(tb, prom.URL), simAddr: addr}
 }
 
+// startFleetWithHistory is startFleet with history: the same fleet and scrapes, plus the
+// history [start-history, start) at resolution backfilled into Prometheus' blocks before it
+// starts (package backfill, promtool), start being when rssim starts (its -start, shared
+// with the generator so the backfilled series and the live ones are the same series with
+// the same expiries). f.started is the start of the history. Live samples begin at the first
+// scrape after the backfill, so a large history leaves a gap of about the backfill's time
+// (minutes at 10,000 certificates) just before it. Prometheus only (RSCERTS_STORE unset).
+func startFleetWithHistory(tb testing.TB, clusters, nodes, certsPerNode int, history, resolution time.Duration) *fleet {
+	tb.Helper()
+	promBin := promrig.Binary(tb)
+	promtool, err := backfill.Promtool(promBin)
+	if err != nil {
+		if promrig.Required() {
+			tb.Fatalf("PROMTOOL NOT AVAILABLE and REQUIRE_PROMETHEUS=1: %v", err)
+		}
+		tb.Skipf("PROMTOOL NOT AVAILABLE: %v (set PROMTOOL_BIN)", err)
+	}
+	start := time.Now().Truncate(time.Second)
+	cfg := simulator.ScaleConfig(clusters, nodes, certsPerNode, 1)
+	cfg.Start = start
+	addr := startSimulator(tb, clusters, nodes, certsPerNode, "-start", start.Format(time.RFC3339))
+	targets := backfill.FleetTargets(cfg)
+	dataDir := filepath.Join(tb.TempDir(), "data")
+	res, err := backfill.Create(context.Background(), promtool, dataDir,
+		backfill.Options{Config: cfg, Targets: targets, From: start.Add(-history), To: start, Resolution: resolution})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("backfilled %s at %s: %d samples (%.1f GB of OpenMetrics) in %s + promtool %s",
+		history, resolution, res.Samples, float64(res.InputBytes)/1e9, res.Generate.Round(time.Second), res.Promtool.Round(time.Second))
+	jobs := map[string]*promrig.Job{
+		backfill.JobV1: {Name: backfill.JobV1, MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true},
+		backfill.JobV2: {Name: backfill.JobV2, MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true},
+	}
+	for _, t := range targets {
+		j := jobs[t.Job]
+		j.Targets = append(j.Targets, promrig.Target{Address: addr, Params: t.Params, Labels: map[string]string{"instance": t.Instance}})
+	}
+	v1, v2 := jobs[backfill.JobV1], jobs[backfill.JobV2]
+	prom := promrig.StartPrometheus(tb, promrig.Config{Jobs: []promrig.Job{*v1, *v2}, ScrapeInterval: 5 * time.Second,
+		DataDir: dataDir, Retention: history + 7*24*time.Hour})
+	total := clusters * nodes * certsPerNode
+	prom.WaitForSeries(tb, `count by (instance) (node_cert_expires_in_seconds)`, len(v2.Targets), 3*time.Minute)
+	prom.WaitForSeries(tb, `count by (instance) (node_cert_expiration_seconds)`, len(v1.Targets), 3*time.Minute)
+	time.Sleep(11 * time.Second)
+	return &fleet{clusters: clusters, certs: total, started: start.Add(-history), prom: prom, proxy: newCountingProxy(tb, prom.URL), simAddr: addr}
+}
+
 // renew replaces a certificate on a node of the fleet now (rssim's /control/renew) and
 // returns how many certificates it renewed.
 func (f *fleet) renew(tb testing.TB, cluster, node, certificate string) int {
@@ -105,4 +158,50 @@ func (f *fleet) renew(tb testing.TB, cluster, node, certificate string) int {
 		tb.Fatalf("renew: %v in %s", err, body)
 	}
 	return answer.Matched
+}
+
+// TestFleetWithHistory: a small fleet through startFleetWithHistory (rssim in its own process,
+// its -start shared with the backfill) continues its history: a user certificate (not
+// rotated) an hour before start shows the live value plus the time between, to a second or
+// two (rssim's clock starts a moment after its -start), and the series then are those now.
+func TestFleetWithHistory(t *testing.T) {
+	f := startFleetWithHistory(t, 2, 3, 10, 2*time.Hour, time.Minute)
+	ago := f.started.Add(time.Hour) // an hour before start
+	get := func(ts time.Time) map[string]float64 {
+		u := f.prom.URL + "/api/v1/query?" + url.Values{"query": {`node_cert_expires_in_seconds{logical_name="api"}`},
+			"time": {strconv.FormatInt(ts.Unix(), 10)}}.Encode()
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Data struct {
+				Result []struct {
+					Metric map[string]string
+					Value  []any
+				}
+			}
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, s := range r.Data.Result {
+			v, _ := strconv.ParseFloat(s.Value[1].(string), 64)
+			out[s.Metric["instance"]+" "+s.Metric["node"]] = v
+		}
+		return out
+	}
+	now := time.Now().Truncate(time.Second)
+	then, live := get(ago), get(now)
+	if len(then) != 2*3*3 || len(live) != len(then) {
+		t.Fatalf("api series: %d an hour before start, %d now; want %d", len(then), len(live), 2*3*3)
+	}
+	for k, v := range then {
+		// A live sample is up to a scrape interval (5s) old; rssim's clock lags its -start by its startup.
+		if d := v - live[k] - now.Sub(ago).Seconds(); d < -7 || d > 2 {
+			t.Errorf("%s: %g an hour before start, %g now: off by %gs", k, v, live[k], d)
+		}
+	}
 }
