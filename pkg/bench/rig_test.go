@@ -91,12 +91,12 @@ func startFleet(tb testing.TB, clusters, nodes, certsPerNode int) *fleet {
 }
 
 // startFleetWithHistory is startFleet with history: the same fleet and scrapes, plus the
-// history [start-history, start) at resolution backfilled into Prometheus' blocks before it
-// starts (package backfill, promtool), start being when rssim starts (its -start, shared
-// with the generator so the backfilled series and the live ones are the same series with
-// the same expiries). f.started is the start of the history. Live samples begin at the first
-// scrape after the backfill, so a large history leaves a gap of about the backfill's time
-// (minutes at 10,000 certificates) just before it. Prometheus only (RSCERTS_STORE unset).
+// history [start-history, start) at resolution backfilled into Prometheus' blocks (package
+// backfill, promtool), start being when rssim starts (its -start, shared with the generator,
+// so the backfilled series and the live ones are the same series with the same expiries).
+// Prometheus scrapes live from start while the history is written, and loads the blocks once
+// they are moved into its data directory (within a minute), so there is no gap between the
+// two. f.started is the start of the history. Prometheus only (RSCERTS_STORE unset).
 func startFleetWithHistory(tb testing.TB, clusters, nodes, certsPerNode int, history, resolution time.Duration) *fleet {
 	tb.Helper()
 	promBin := promrig.Binary(tb)
@@ -112,14 +112,6 @@ func startFleetWithHistory(tb testing.TB, clusters, nodes, certsPerNode int, his
 	cfg.Start = start
 	addr := startSimulator(tb, clusters, nodes, certsPerNode, "-start", start.Format(time.RFC3339))
 	targets := backfill.FleetTargets(cfg)
-	dataDir := filepath.Join(tb.TempDir(), "data")
-	res, err := backfill.Create(context.Background(), promtool, dataDir,
-		backfill.Options{Config: cfg, Targets: targets, From: start.Add(-history), To: start, Resolution: resolution})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Logf("backfilled %s at %s: %d samples (%.1f GB of OpenMetrics) in %s + promtool %s",
-		history, resolution, res.Samples, float64(res.InputBytes)/1e9, res.Generate.Round(time.Second), res.Promtool.Round(time.Second))
 	jobs := map[string]*promrig.Job{
 		backfill.JobV1: {Name: backfill.JobV1, MetricsPath: "/", Scheme: "https", InsecureSkipVerify: true},
 		backfill.JobV2: {Name: backfill.JobV2, MetricsPath: "/v2", Scheme: "https", InsecureSkipVerify: true},
@@ -129,13 +121,28 @@ func startFleetWithHistory(tb testing.TB, clusters, nodes, certsPerNode int, his
 		j.Targets = append(j.Targets, promrig.Target{Address: addr, Params: t.Params, Labels: map[string]string{"instance": t.Instance}})
 	}
 	v1, v2 := jobs[backfill.JobV1], jobs[backfill.JobV2]
+	tmp := tb.TempDir()
+	dataDir, staging := filepath.Join(tmp, "data"), filepath.Join(tmp, "blocks")
 	prom := promrig.StartPrometheus(tb, promrig.Config{Jobs: []promrig.Job{*v1, *v2}, ScrapeInterval: 5 * time.Second,
 		DataDir: dataDir, Retention: history + 7*24*time.Hour})
+	res, err := backfill.Create(context.Background(), promtool, staging,
+		backfill.Options{Config: cfg, Targets: targets, From: start.Add(-history), To: start, Resolution: resolution})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n, err := backfill.MoveBlocks(staging, dataDir); err != nil || n == 0 {
+		tb.Fatalf("moving %d backfilled blocks into %s: %v", n, dataDir, err)
+	}
+	tb.Logf("backfilled %s at %s: %d samples (%.1f GB of OpenMetrics) in %s + promtool %s",
+		history, resolution, res.Samples, float64(res.InputBytes)/1e9, res.Generate.Round(time.Second), res.Promtool.Round(time.Second))
 	total := clusters * nodes * certsPerNode
 	prom.WaitForSeries(tb, `count by (instance) (node_cert_expires_in_seconds)`, len(v2.Targets), 3*time.Minute)
 	prom.WaitForSeries(tb, `count by (instance) (node_cert_expiration_seconds)`, len(v1.Targets), 3*time.Minute)
+	// The history, once Prometheus has loaded the blocks.
+	first := start.Add(-history).Truncate(time.Millisecond)
+	prom.WaitForSeries(tb, fmt.Sprintf(`count by (instance) (node_cert_expires_in_seconds @ %.3f)`, float64(first.UnixMilli())/1e3), len(v2.Targets), 3*time.Minute)
 	time.Sleep(11 * time.Second)
-	return &fleet{clusters: clusters, certs: total, started: start.Add(-history), prom: prom, proxy: newCountingProxy(tb, prom.URL), simAddr: addr}
+	return &fleet{clusters: clusters, certs: total, started: first, prom: prom, proxy: newCountingProxy(tb, prom.URL), simAddr: addr}
 }
 
 // renew replaces a certificate on a node of the fleet now (rssim's /control/renew) and
@@ -164,7 +171,13 @@ func (f *fleet) renew(tb testing.TB, cluster, node, certificate string) int {
 // its -start shared with the backfill) continues its history: a user certificate (not
 // rotated) an hour before start shows the live value plus the time between, to a second or
 // two (rssim's clock starts a moment after its -start), and the series then are those now.
+// No gap either: every series has a sample in the 90 s before every minute from the history's
+// start to now (the last backfilled one is a minute before start, the first live one just after).
+// About 70 s, most of it Prometheus' block reload interval (a minute); skipped with -short.
 func TestFleetWithHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: waits a minute for Prometheus to load the backfilled blocks")
+	}
 	f := startFleetWithHistory(t, 2, 3, 10, 2*time.Hour, time.Minute)
 	ago := f.started.Add(time.Hour) // an hour before start
 	get := func(ts time.Time) map[string]float64 {
@@ -197,6 +210,29 @@ func TestFleetWithHistory(t *testing.T) {
 	then, live := get(ago), get(now)
 	if len(then) != 2*3*3 || len(live) != len(then) {
 		t.Fatalf("api series: %d an hour before start, %d now; want %d", len(then), len(live), 2*3*3)
+	}
+	steps := int(now.Sub(f.started) / time.Minute)
+	u := f.prom.URL + "/api/v1/query_range?" + url.Values{"query": {`count_over_time({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds"}[90s]) > 0`},
+		"start": {strconv.FormatInt(f.started.Add(time.Minute).Unix(), 10)}, "end": {strconv.FormatInt(f.started.Add(time.Duration(steps)*time.Minute).Unix(), 10)}, "step": {"60"}}.Encode()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rng struct {
+		Data struct{ Result []struct{ Values [][]any } }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&rng)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * (27 + 3*30); len(rng.Data.Result) != want {
+		t.Errorf("range: %d series, want %d", len(rng.Data.Result), want)
+	}
+	for i, r := range rng.Data.Result {
+		if len(r.Values) != steps {
+			t.Errorf("range: series %d has %d of %d minutes with a sample", i, len(r.Values), steps)
+		}
 	}
 	for k, v := range then {
 		// A live sample is up to a scrape interval (5s) old; rssim's clock lags its -start by its startup.

@@ -281,3 +281,28 @@ func Promtool(prometheus string) (string, error) {
 	}
 	return exec.LookPath("promtool")
 }
+
+// MoveBlocks moves the blocks (directories holding a meta.json) that Create wrote to src into
+// dst, a running Prometheus' data directory on the same filesystem, and returns how many it
+// moved. Prometheus loads blocks that appear in its data directory within a minute (its block
+// reload interval), so history can be added after it has started scraping live.
+func MoveBlocks(src, dst string) (int, error) {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(src, e.Name(), "meta.json")); err != nil {
+			continue
+		}
+		if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
