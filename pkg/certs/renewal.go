@@ -28,9 +28,36 @@ func (r Renewal) DaysAfter() float64 { return daysUntil(r.ExpiresAfter, r.Time) 
 
 func daysUntil(t, from time.Time) float64 { return float64(t.Sub(from)) / float64(24*time.Hour) }
 
-// SortRenewals orders events by time, then cluster, node, certificate.
-func SortRenewals(r []Renewal) {
-	slices.SortFunc(r, func(a, b Renewal) int {
+// MergeRenewals makes one event of the events of one certificate whose new expiries are the
+// same certificate (within RenewalMinJump): schemas whose label sets differ (7.18's /v2 names
+// files, its v1 logical names) switch at their own scrapes. Like a row's expiry, the soonest
+// values win, and the event is when the last source showed the new expiry, as Prometheus' own
+// merge of v1 and v2 (and of scrape targets) of one label set has it. The result is sorted by
+// time, then cluster, node, certificate; events is reused.
+func MergeRenewals(events []Renewal) []Renewal {
+	slices.SortFunc(events, func(a, b Renewal) int {
+		return cmp.Or(compareIdentity(a.Identity, b.Identity), a.Time.Compare(b.Time))
+	})
+	out := events[:0]
+	for _, e := range events {
+		if n := len(out); n > 0 && out[n-1].Identity == e.Identity && e.ExpiresAfter.Sub(out[n-1].ExpiresAfter).Abs() < RenewalMinJump {
+			last := &out[n-1]
+			last.Time = e.Time
+			last.ExpiresBefore = minTime(last.ExpiresBefore, e.ExpiresBefore)
+			last.ExpiresAfter = minTime(last.ExpiresAfter, e.ExpiresAfter)
+			continue
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Renewal) int {
 		return cmp.Or(a.Time.Compare(b.Time), compareIdentity(a.Identity, b.Identity))
 	})
+	return out
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -182,45 +180,8 @@ func DecodeRenewals(v prom.Value, step time.Duration) ([]certs.Renewal, error) {
 		out = append(out, certs.Renewal{Identity: k.id, Category: certs.Classify(k.id.Certificate, ine[k.id.Cluster]),
 			Time: at, ExpiresBefore: at.Add(-step).Add(seconds(b)), ExpiresAfter: at.Add(seconds(a))})
 	}
-	return mergeSources(out), nil
-}
-
-// mergeSources makes one event of the events of one certificate whose new expiries are the
-// same certificate (within certs.RenewalMinJump): schemas whose label sets differ (7.18's
-// /v2 names files, its v1 logical names) switch at their own scrapes. Like a row's expiry,
-// the soonest values win, and the event is when the last source showed the new expiry, as
-// Prometheus' own merge of v1 and v2 (and of scrape targets) of one label set has it.
-func mergeSources(events []certs.Renewal) []certs.Renewal {
-	slices.SortFunc(events, func(a, b certs.Renewal) int {
-		return cmp.Or(compareIdentity(a.Identity, b.Identity), a.Time.Compare(b.Time))
-	})
-	out := events[:0]
-	for _, e := range events {
-		if n := len(out); n > 0 && out[n-1].Identity == e.Identity && absDuration(e.ExpiresAfter.Sub(out[n-1].ExpiresAfter)) < certs.RenewalMinJump {
-			last := &out[n-1]
-			last.Time = e.Time
-			last.ExpiresBefore = minTime(last.ExpiresBefore, e.ExpiresBefore)
-			last.ExpiresAfter = minTime(last.ExpiresAfter, e.ExpiresAfter)
-			continue
-		}
-		out = append(out, e)
-	}
-	certs.SortRenewals(out)
-	return out
-}
-
-func compareIdentity(a, b certs.Identity) int {
-	return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Node, b.Node), cmp.Compare(a.Certificate, b.Certificate))
+	return certs.MergeRenewals(out), nil
 }
 
 // seconds converts seconds remaining to a duration at millisecond precision (Prometheus').
 func seconds(s float64) time.Duration { return time.Duration(math.Round(s*1000)) * time.Millisecond }
-
-func absDuration(d time.Duration) time.Duration { return max(d, -d) }
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}

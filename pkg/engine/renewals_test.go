@@ -105,7 +105,7 @@ func FuzzDecodeRenewals(f *testing.F) {
 		}
 		last := map[certs.Identity]certs.Renewal{} // each certificate's previous event, in time order
 		for _, e := range events {
-			if p, ok := last[e.Identity]; ok && absDuration(e.ExpiresAfter.Sub(p.ExpiresAfter)) < certs.RenewalMinJump {
+			if p, ok := last[e.Identity]; ok && e.ExpiresAfter.Sub(p.ExpiresAfter).Abs() < certs.RenewalMinJump {
 				t.Fatalf("two successive events for one new certificate: %+v and %+v", p, e)
 			}
 			last[e.Identity] = e
