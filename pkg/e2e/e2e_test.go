@@ -1,3 +1,6 @@
+// Package e2e tests the built plugin executable the way Grafana talks to it, through
+// package pluginproc (the go-plugin client, the SDK handshake, gRPC with real PluginContexts).
+// It is a test-only package.
 package e2e
 
 import (
@@ -14,6 +17,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+
+	"github.com/seed/rscerts/pkg/internal/pluginproc"
 )
 
 // Fixed instance "saved" times: Grafana sends the datasource's Updated (ms precision) and
@@ -25,7 +30,7 @@ func savedAt(n int) time.Time { return saved0.Add(time.Duration(n) * time.Second
 // dq is a data query as Grafana's query runner sends it: the model with refId and the
 // datasource reference inside the JSON, a time range, an interval and max data points.
 func dq(refID string, model map[string]any) backend.DataQuery {
-	m := map[string]any{"refId": refID, "datasource": map[string]string{"type": pluginID}}
+	m := map[string]any{"refId": refID, "datasource": map[string]string{"type": pluginproc.PluginID}}
 	for k, v := range model {
 		m[k] = v
 	}
@@ -83,11 +88,11 @@ func fieldNames(f *data.Frame) []string {
 // scraping the simulator, through the gRPC protocol only.
 func TestProtocolAgainstRealPrometheus(t *testing.T) {
 	r := startRig(t)
-	p := startPlugin(t)
-	good := ds{ID: 1, UID: "rscerts-good", URL: r.prom.URL, Updated: savedAt(0)}
+	p := pluginproc.Start(t)
+	good := pluginproc.DS{ID: 1, UID: "rscerts-good", URL: r.prom.URL, Updated: savedAt(0)}
 
 	t.Run("health OK names the store and what it found", func(t *testing.T) {
-		h := p.health(t, good)
+		h := p.Health(t, good)
 		if h.Status != pluginv2.CheckHealthResponse_OK || !strings.HasPrefix(h.Message, r.prom.Name()) || !strings.Contains(h.Message, "4 clusters") {
 			t.Fatalf("health %v: %q", h.Status, h.Message)
 		}
@@ -101,7 +106,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 				queries = append(queries, dq(qt+"/"+by, map[string]any{"queryType": qt, "groupBy": by}))
 			}
 		}
-		resp := p.query(t, good, grafanaUser, nil, queries...)
+		resp := p.Query(t, good, pluginproc.GrafanaUser, nil, queries...)
 		if len(resp.Responses) != len(queries) {
 			t.Fatalf("%d responses for %d queries", len(resp.Responses), len(queries))
 		}
@@ -185,7 +190,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		}
 		var f *data.Frame
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			resp := p.query(t, good, grafanaUser, nil, dq("R", map[string]any{"queryType": "renewals", "clusters": []string{"c1.example.com"}})).Responses["R"]
+			resp := p.Query(t, good, pluginproc.GrafanaUser, nil, dq("R", map[string]any{"queryType": "renewals", "clusters": []string{"c1.example.com"}})).Responses["R"]
 			if resp.Error != nil || len(resp.Frames) != 1 {
 				t.Fatalf("renewals: %v, %d frames", resp.Error, len(resp.Frames))
 			}
@@ -210,7 +215,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		if d := f.Fields[8].At(0).(float64); math.Abs(d-365) > 0.01 {
 			t.Errorf("days after %v, want 365", d)
 		}
-		resp := p.query(t, good, grafanaUser, nil,
+		resp := p.Query(t, good, pluginproc.GrafanaUser, nil,
 			dq("B", map[string]any{"queryType": "days", "value": "behind", "clusters": []string{"c1.example.com"}, "certificates": []string{"api"}}),
 			dq("E", map[string]any{"queryType": "days", "value": "expires", "clusters": []string{"c1.example.com"}, "certificates": []string{"api"}}))
 		for ref, field := range map[string]string{"B": "Days behind", "E": "Expires at"} {
@@ -235,29 +240,29 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 	})
 
 	t.Run("resources", func(t *testing.T) {
-		status, body := p.resource(t, good, "GET", "clusters")
+		status, body := p.Resource(t, good, "GET", "clusters")
 		if status != 200 || string(body) != `["c1.example.com","c2.example.com","c3.example.com","legacy.example.com"]` {
 			t.Fatalf("clusters: %d %s", status, body)
 		}
-		status, body = p.resource(t, good, "GET", "nodes?cluster=c1.example.com&cluster=legacy.example.com")
+		status, body = p.Resource(t, good, "GET", "nodes?cluster=c1.example.com&cluster=legacy.example.com")
 		if status != 200 || string(body) != `["1","2","3"]` {
 			t.Fatalf("nodes: %d %s", status, body)
 		}
-		status, body = p.resource(t, good, "GET", "certificates?cluster=c2.example.com")
+		status, body = p.Resource(t, good, "GET", "certificates?cluster=c2.example.com")
 		if status != 200 || !strings.Contains(string(body), `"trusted_ca"`) {
 			t.Fatalf("certificates: %d %s", status, body)
 		}
-		if status, body = p.resource(t, good, "GET", "secrets"); status != 404 || !strings.Contains(string(body), "unknown resource") {
+		if status, body = p.Resource(t, good, "GET", "secrets"); status != 404 || !strings.Contains(string(body), "unknown resource") {
 			t.Fatalf("unknown resource: %d %s", status, body)
 		}
-		if status, _ = p.resource(t, good, "POST", "clusters"); status != 405 {
+		if status, _ = p.Resource(t, good, "POST", "clusters"); status != 405 {
 			t.Fatalf("POST: %d, want 405", status)
 		}
 	})
 
 	t.Run("a dead datasource fails alone", func(t *testing.T) {
-		dead := ds{ID: 2, UID: "rscerts-dead", URL: deadURL(t), Updated: savedAt(0)}
-		h := p.health(t, dead)
+		dead := pluginproc.DS{ID: 2, UID: "rscerts-dead", URL: deadURL(t), Updated: savedAt(0)}
+		h := p.Health(t, dead)
 		if h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "cannot reach Prometheus") {
 			t.Fatalf("dead health %v: %q", h.Status, h.Message)
 		}
@@ -268,7 +273,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 			wg.Add(2)
 			go func() {
 				defer wg.Done()
-				resp, err := p.queryErr(dead, grafanaUser, nil, dq("A", map[string]any{"queryType": "days"}), dq("B", map[string]any{}))
+				resp, err := p.QueryErr(dead, pluginproc.GrafanaUser, nil, dq("A", map[string]any{"queryType": "days"}), dq("B", map[string]any{}))
 				if err != nil {
 					errs <- err
 					return
@@ -283,7 +288,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 			}()
 			go func() {
 				defer wg.Done()
-				resp, err := p.queryErr(good, grafanaUser, nil, dq("A", map[string]any{"groupBy": "cluster"}))
+				resp, err := p.QueryErr(good, pluginproc.GrafanaUser, nil, dq("A", map[string]any{"groupBy": "cluster"}))
 				if err != nil {
 					errs <- err
 					return
@@ -298,20 +303,20 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		for err := range errs {
 			t.Error(err)
 		}
-		if h := p.health(t, good); h.Status != pluginv2.CheckHealthResponse_OK {
+		if h := p.Health(t, good); h.Status != pluginv2.CheckHealthResponse_OK {
 			t.Fatalf("good datasource after the dead one: %v %q", h.Status, h.Message)
 		}
 
 		// Saving the dead datasource with a working URL heals it without a restart.
 		fixed := dead
 		fixed.URL, fixed.Updated = r.prom.URL, savedAt(1)
-		if h := p.health(t, fixed); h.Status != pluginv2.CheckHealthResponse_OK {
+		if h := p.Health(t, fixed); h.Status != pluginv2.CheckHealthResponse_OK {
 			t.Fatalf("after fixing the URL: %v %q", h.Status, h.Message)
 		}
 	})
 
 	t.Run("changed settings apply on the next call once Updated moves", func(t *testing.T) {
-		rows := tableRows(t, p.query(t, good, grafanaUser, nil, dq("A", map[string]any{"category": "user-managed"})).Responses["A"])
+		rows := tableRows(t, p.Query(t, good, pluginproc.GrafanaUser, nil, dq("A", map[string]any{"category": "user-managed"})).Responses["A"])
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Days < rows[j].Days })
 		var pick *row
 		for i := range rows {
@@ -324,9 +329,9 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 			t.Fatalf("no user-managed certificate with status ok: %+v", rows)
 		}
 		warn := math.Floor(pick.Days) + 1
-		statusOf := func(d ds) string {
+		statusOf := func(d pluginproc.DS) string {
 			t.Helper()
-			for _, rw := range tableRows(t, p.query(t, d, grafanaUser, nil, dq("A", map[string]any{
+			for _, rw := range tableRows(t, p.Query(t, d, pluginproc.GrafanaUser, nil, dq("A", map[string]any{
 				"clusters": []string{pick.Cluster}, "certificates": []string{pick.Certificate}})).Responses["A"]) {
 				if rw.id() == pick.id() {
 					return rw.Status
@@ -354,23 +359,23 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		// An invalid edit is reported by health and by every query, not by a dead plugin.
 		bad := good
 		bad.JSON, bad.Updated = `{"userManagedWarningDays": 5}`, savedAt(4)
-		if h := p.health(t, bad); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "must not exceed userManagedWarningDays") {
+		if h := p.Health(t, bad); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "must not exceed userManagedWarningDays") {
 			t.Fatalf("invalid settings health %v: %q", h.Status, h.Message)
 		}
-		if r := p.query(t, bad, grafanaUser, nil, dq("A", map[string]any{})).Responses["A"]; r.Error == nil || r.Status != backend.StatusBadRequest {
+		if r := p.Query(t, bad, pluginproc.GrafanaUser, nil, dq("A", map[string]any{})).Responses["A"]; r.Error == nil || r.Status != backend.StatusBadRequest {
 			t.Fatalf("invalid settings query: %+v", r)
 		}
 		good.Updated = savedAt(5)
 	})
 
 	proxy := startAuthProxy(t, r.prom.URL, "grafana", "s3cret-pass")
-	withAuth := ds{ID: 3, UID: "rscerts-auth", URL: proxy.URL, User: "grafana", Password: "s3cret-pass", Updated: savedAt(0)}
+	withAuth := pluginproc.DS{ID: 3, UID: "rscerts-auth", URL: proxy.URL, User: "grafana", Password: "s3cret-pass", Updated: savedAt(0)}
 
 	t.Run("basic auth reaches Prometheus", func(t *testing.T) {
-		if h := p.health(t, withAuth); h.Status != pluginv2.CheckHealthResponse_OK {
+		if h := p.Health(t, withAuth); h.Status != pluginv2.CheckHealthResponse_OK {
 			t.Fatalf("health through the auth proxy: %v %q", h.Status, h.Message)
 		}
-		if status, body := p.resource(t, withAuth, "GET", "clusters"); status != 200 || !strings.Contains(string(body), "c1.example.com") {
+		if status, body := p.Resource(t, withAuth, "GET", "clusters"); status != 200 || !strings.Contains(string(body), "c1.example.com") {
 			t.Fatalf("clusters through the auth proxy: %d %s", status, body)
 		}
 		if ok, _ := proxy.counts(); ok == 0 {
@@ -379,11 +384,11 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 
 		wrong := withAuth
 		wrong.ID, wrong.UID, wrong.Password = 4, "rscerts-wrong-password", "not-the-password"
-		h := p.health(t, wrong)
+		h := p.Health(t, wrong)
 		if h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "401") || !strings.Contains(h.Message, "refused the credentials") {
 			t.Fatalf("wrong password health %v: %q", h.Status, h.Message)
 		}
-		res := p.query(t, wrong, grafanaUser, nil, dq("A", map[string]any{})).Responses["A"]
+		res := p.Query(t, wrong, pluginproc.GrafanaUser, nil, dq("A", map[string]any{})).Responses["A"]
 		if res.Error == nil || res.Status != backend.StatusUnauthorized || !strings.Contains(res.Error.Error(), "401") {
 			t.Fatalf("wrong password query: status %d error %v", res.Status, res.Error)
 		}
@@ -402,8 +407,8 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		}
 		// An open recording proxy shows what the plugin's HTTP client sent to Prometheus.
 		recorder := startAuthProxy(t, r.prom.URL, "", "")
-		viaRecorder := ds{ID: 5, UID: "rscerts-alerting", URL: recorder.URL, Updated: savedAt(0)}
-		resp := p.query(t, viaRecorder, nil, headers,
+		viaRecorder := pluginproc.DS{ID: 5, UID: "rscerts-alerting", URL: recorder.URL, Updated: savedAt(0)}
+		resp := p.Query(t, viaRecorder, nil, headers,
 			alertQuery("A", map[string]any{"queryType": "days", "groupBy": "certificate"}),
 			alertQuery("B", map[string]any{"queryType": "days", "category": "user-managed"}),
 			alertQuery("C", map[string]any{"queryType": "days", "clusters": []string{"no-such-cluster"}}),
@@ -440,32 +445,32 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 // TestPluginProcessWithoutPrometheus needs no Prometheus: the process starts, answers every
 // handler for a broken datasource, and is gone after the harness stops it.
 func TestPluginProcessWithoutPrometheus(t *testing.T) {
-	p := startPlugin(t)
-	dead := ds{ID: 7, UID: "rscerts-nowhere", URL: deadURL(t), Updated: savedAt(0)}
-	if h := p.health(t, dead); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "cannot reach Prometheus") {
+	p := pluginproc.Start(t)
+	dead := pluginproc.DS{ID: 7, UID: "rscerts-nowhere", URL: deadURL(t), Updated: savedAt(0)}
+	if h := p.Health(t, dead); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "cannot reach Prometheus") {
 		t.Fatalf("health %v: %q", h.Status, h.Message)
 	}
-	empty := ds{ID: 8, UID: "rscerts-empty-url", Updated: savedAt(0)}
-	if h := p.health(t, empty); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "URL is empty") {
+	empty := pluginproc.DS{ID: 8, UID: "rscerts-empty-url", Updated: savedAt(0)}
+	if h := p.Health(t, empty); h.Status != pluginv2.CheckHealthResponse_ERROR || !strings.Contains(h.Message, "URL is empty") {
 		t.Fatalf("empty URL health %v: %q", h.Status, h.Message)
 	}
-	resp := p.query(t, dead, grafanaUser, nil, dq("A", map[string]any{"queryType": "nope"}), dq("B", map[string]any{}))
+	resp := p.Query(t, dead, pluginproc.GrafanaUser, nil, dq("A", map[string]any{"queryType": "nope"}), dq("B", map[string]any{}))
 	if r := resp.Responses["A"]; r.Error == nil || r.Status != backend.StatusBadRequest || !strings.Contains(r.Error.Error(), "unknown queryType") {
 		t.Fatalf("bad query: %+v", r)
 	}
 	if r := resp.Responses["B"]; r.Error == nil || r.Status != backend.StatusBadGateway {
 		t.Fatalf("unreachable query: %+v", r)
 	}
-	if status, body := p.resource(t, dead, "GET", "clusters"); status != 502 || !strings.Contains(string(body), "cannot reach Prometheus") {
+	if status, body := p.Resource(t, dead, "GET", "clusters"); status != 502 || !strings.Contains(string(body), "cannot reach Prometheus") {
 		t.Fatalf("resource: %d %s", status, body)
 	}
 
-	pid := p.pid
-	if pid <= 0 || !processAlive(pid) {
+	pid := p.PID
+	if pid <= 0 || !pluginproc.ProcessAlive(pid) {
 		t.Fatalf("plugin pid %d is not running", pid)
 	}
-	p.stop(t)
-	if processAlive(pid) {
+	p.Stop(t)
+	if pluginproc.ProcessAlive(pid) {
 		t.Fatalf("plugin process %d survived Kill", pid)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	pluginv2 "github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 
+	"github.com/seed/rscerts/pkg/internal/pluginproc"
 	"github.com/seed/rscerts/pkg/internal/promrig"
 )
 
@@ -15,22 +16,22 @@ import (
 // reach health, queries and resources.
 func TestProtocolThroughTenantGateway(t *testing.T) {
 	r := startRig(t)
-	p := startPlugin(t)
+	p := pluginproc.Start(t)
 	gw := promrig.StartGateway(t, r.prom.URL, "/prometheus", "X-Scope-OrgID", "tenant-1")
-	tenant := ds{ID: 11, UID: "rscerts-tenant", URL: gw.URL, JSON: `{"httpHeaderName1":"X-Scope-OrgID"}`,
+	tenant := pluginproc.DS{ID: 11, UID: "rscerts-tenant", URL: gw.URL, JSON: `{"httpHeaderName1":"X-Scope-OrgID"}`,
 		Secure: map[string]string{"httpHeaderValue1": "tenant-1"}, Updated: savedAt(0)}
 
-	if h := p.health(t, tenant); h.Status != pluginv2.CheckHealthResponse_OK || !strings.HasPrefix(h.Message, r.prom.Name()) || !strings.Contains(h.Message, "4 clusters") {
+	if h := p.Health(t, tenant); h.Status != pluginv2.CheckHealthResponse_OK || !strings.HasPrefix(h.Message, r.prom.Name()) || !strings.Contains(h.Message, "4 clusters") {
 		t.Fatalf("health through the gateway: %v %q; refused %v", h.Status, h.Message, gw.Refused())
 	}
-	resp := p.query(t, tenant, grafanaUser, nil, dq("table", map[string]any{}), dq("days", map[string]any{"queryType": "days"}))
+	resp := p.Query(t, tenant, pluginproc.GrafanaUser, nil, dq("table", map[string]any{}), dq("days", map[string]any{"queryType": "days"}))
 	if rows := tableRows(t, resp.Responses["table"]); len(rows) == 0 {
 		t.Fatal("no rows through the gateway")
 	}
 	if d := resp.Responses["days"]; d.Error != nil || len(d.Frames) == 0 {
 		t.Fatalf("days through the gateway: %d frames, %v", len(d.Frames), d.Error)
 	}
-	if status, body := p.resource(t, tenant, "GET", "clusters"); status != 200 || !strings.Contains(string(body), "c1.example.com") {
+	if status, body := p.Resource(t, tenant, "GET", "clusters"); status != 200 || !strings.Contains(string(body), "c1.example.com") {
 		t.Fatalf("clusters through the gateway: %d %s", status, body)
 	}
 	if refused := gw.Refused(); len(refused) > 0 {

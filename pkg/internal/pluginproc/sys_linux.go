@@ -1,4 +1,4 @@
-package e2e
+package pluginproc
 
 import (
 	"errors"
@@ -12,8 +12,8 @@ func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// processAlive reports whether pid still exists and is not a zombie waiting to be reaped.
-func processAlive(pid int) bool {
+// ProcessAlive reports whether pid still exists and is not a zombie waiting to be reaped.
+func ProcessAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || !errors.Is(err, syscall.ESRCH)
 }

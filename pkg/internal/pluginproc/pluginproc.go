@@ -1,7 +1,8 @@
-// Package e2e tests the built plugin executable the way Grafana talks to it: a hashicorp
+// Package pluginproc runs the built plugin executable the way Grafana talks to it: a hashicorp
 // go-plugin client with the SDK handshake starts the binary, and CheckHealth, QueryData and
 // CallResource go over gRPC with real PluginContexts (instance settings, secure JSON,
-// Updated). It is a test-only package.
+// Updated). pkg/e2e (behaviour over the protocol) and pkg/bench (what Grafana pays) use it;
+// it is test support, never linked into the plugin.
 //
 // The binary is dist/gpx_rscerts_<GOOS>_<GOARCH> (what `go tool mage -v` builds). When it
 // is missing, or older than go.mod, go.sum or any Go file the binary is built from (the
@@ -9,7 +10,7 @@
 // rebuilds it with `go build` (CGO off, the SDK's build tag, staged and renamed into dist/
 // so a concurrent reader never sees half a file). RSCERTS_PLUGIN_BIN=/path runs a given
 // binary instead (e.g. one unpacked from the release archive) and never rebuilds.
-package e2e
+package pluginproc
 
 import (
 	"bytes"
@@ -35,7 +36,8 @@ import (
 )
 
 const (
-	pluginID   = "seed-rscerts-datasource"
+	// PluginID is the plugin.json id Grafana sends in every PluginContext.
+	PluginID   = "seed-rscerts-datasource"
 	executable = "gpx_rscerts"
 	// binEnv names a plugin executable to run as is (never rebuilt).
 	binEnv = "RSCERTS_PLUGIN_BIN"
@@ -74,7 +76,7 @@ var (
 
 // pluginBinary returns the plugin executable to launch, building it at most once per test
 // process when dist/ has none or a stale one.
-func pluginBinary(t testing.TB) string {
+func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv(binEnv); p != "" {
 		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
@@ -90,7 +92,7 @@ func pluginBinary(t testing.TB) string {
 		if binErr != nil || stale == "" {
 			return
 		}
-		t.Logf("e2e: building %s (%s)", binPath, stale)
+		t.Logf("pluginproc: building %s (%s)", binPath, stale)
 		binErr = buildBinary(root, binPath)
 	})
 	if binErr != nil {
@@ -138,7 +140,7 @@ func buildBinary(root, bin string) error {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return err
 	}
-	stage, err := os.CreateTemp(filepath.Dir(bin), ".e2e-build-*")
+	stage, err := os.CreateTemp(filepath.Dir(bin), ".pluginproc-build-*")
 	if err != nil {
 		return err
 	}
@@ -159,24 +161,24 @@ func buildBinary(root, bin string) error {
 	return os.Rename(stage.Name(), bin)
 }
 
-// pluginProc is one running plugin process and the gRPC clients Grafana would use.
-type pluginProc struct {
+// Proc is one running plugin process and the gRPC clients Grafana would use.
+type Proc struct {
 	client *plugin.Client
-	pid    int
-	data   pluginv2.DataClient
-	diag   pluginv2.DiagnosticsClient
-	res    pluginv2.ResourceClient
-	log    *syncBuffer
+	PID    int
+	Data   pluginv2.DataClient
+	Diag   pluginv2.DiagnosticsClient
+	Res    pluginv2.ResourceClient
+	Log    *syncBuffer
 }
 
-// startPlugin launches the executable through go-plugin exactly as Grafana's plugin
+// Start launches the executable through go-plugin exactly as Grafana's plugin
 // manager does (handshake, gRPC only, the data/diagnostics/resource plugin sets) and kills
 // it when the test ends. The executable is copied into a private folder first, so a
 // standalone.txt/pid.txt left in dist/ by a debugging session cannot turn it into a
 // "dummy locator" for a separately running server.
-func startPlugin(t testing.TB) *pluginProc {
+func Start(t testing.TB) *Proc {
 	t.Helper()
-	src := pluginBinary(t)
+	src := Binary(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, filepath.Base(src))
 	if err := copyFile(src, bin, 0o755); err != nil {
@@ -205,12 +207,12 @@ func startPlugin(t testing.TB) *pluginProc {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		StartTimeout:     30 * time.Second,
 		Logger: hclog.New(&hclog.LoggerOptions{
-			Name: "plugin." + pluginID, Output: logs, Level: hclog.Info,
+			Name: "plugin." + PluginID, Output: logs, Level: hclog.Info,
 		}),
 	})
-	p := &pluginProc{client: client, log: logs}
+	p := &Proc{client: client, Log: logs}
 	t.Cleanup(func() {
-		p.stop(t)
+		p.Stop(t)
 		if t.Failed() {
 			t.Logf("plugin log:\n%s", tail(logs.String(), 30))
 		}
@@ -220,7 +222,7 @@ func startPlugin(t testing.TB) *pluginProc {
 		t.Fatalf("start plugin %s: %v\n%s", bin, err, logs.String())
 	}
 	if rc := client.ReattachConfig(); rc != nil {
-		p.pid = rc.Pid
+		p.PID = rc.Pid
 	}
 	dispense := func(name string) any {
 		raw, err := rpc.Dispense(name)
@@ -230,32 +232,32 @@ func startPlugin(t testing.TB) *pluginProc {
 		return raw
 	}
 	var ok bool
-	if p.data, ok = dispense("data").(grpcplugin.DataClient); !ok {
+	if p.Data, ok = dispense("data").(grpcplugin.DataClient); !ok {
 		t.Fatal("data plugin is not a DataClient")
 	}
-	if p.diag, ok = dispense("diagnostics").(grpcplugin.DiagnosticsClient); !ok {
+	if p.Diag, ok = dispense("diagnostics").(grpcplugin.DiagnosticsClient); !ok {
 		t.Fatal("diagnostics plugin is not a DiagnosticsClient")
 	}
-	if p.res, ok = dispense("resource").(grpcplugin.ResourceClient); !ok {
+	if p.Res, ok = dispense("resource").(grpcplugin.ResourceClient); !ok {
 		t.Fatal("resource plugin is not a ResourceClient")
 	}
 	return p
 }
 
-// stop kills the plugin (go-plugin asks it to shut down, then kills it after a grace
+// Stop kills the plugin (go-plugin asks it to shut down, then kills it after a grace
 // period) and fails the test if the process is still there.
-func (p *pluginProc) stop(t testing.TB) {
+func (p *Proc) Stop(t testing.TB) {
 	p.client.Kill()
 	if !p.client.Exited() {
-		t.Errorf("plugin process %d has not exited after Kill", p.pid)
+		t.Errorf("plugin process %d has not exited after Kill", p.PID)
 	}
-	if p.pid > 0 && processAlive(p.pid) {
-		t.Errorf("plugin process %d is still alive after Kill", p.pid)
+	if p.PID > 0 && ProcessAlive(p.PID) {
+		t.Errorf("plugin process %d is still alive after Kill", p.PID)
 	}
 }
 
-// ds is one datasource as Grafana stores it.
-type ds struct {
+// DS is one datasource as Grafana stores it.
+type DS struct {
 	ID       int64
 	UID      string
 	URL      string
@@ -266,13 +268,13 @@ type ds struct {
 	Password string // basic auth password (secure JSON basicAuthPassword)
 }
 
-func (d ds) settings() *backend.DataSourceInstanceSettings {
+func (d DS) Settings() *backend.DataSourceInstanceSettings {
 	secure := map[string]string{}
 	for k, v := range d.Secure {
 		secure[k] = v
 	}
 	s := &backend.DataSourceInstanceSettings{
-		ID: d.ID, UID: d.UID, Type: pluginID, Name: "Redis certificates " + d.UID, URL: d.URL,
+		ID: d.ID, UID: d.UID, Type: PluginID, Name: "Redis certificates " + d.UID, URL: d.URL,
 		JSONData: []byte(d.JSON), DecryptedSecureJSONData: secure, Updated: d.Updated,
 	}
 	if d.JSON == "" {
@@ -285,46 +287,46 @@ func (d ds) settings() *backend.DataSourceInstanceSettings {
 	return s
 }
 
-var grafanaUser = &backend.User{Login: "admin", Name: "Admin", Email: "admin@example.com", Role: "Admin"}
+var GrafanaUser = &backend.User{Login: "admin", Name: "Admin", Email: "admin@example.com", Role: "Admin"}
 
-// pluginContext is what Grafana sends with every call; user nil is a background caller
+// PluginContext is what Grafana sends with every call; user nil is a background caller
 // such as the alerting scheduler.
-func (d ds) pluginContext(user *backend.User) *pluginv2.PluginContext {
+func (d DS) PluginContext(user *backend.User) *pluginv2.PluginContext {
 	return backend.ToProto().PluginContext(backend.PluginContext{
-		OrgID: 1, PluginID: pluginID, PluginVersion: "0.1.0", User: user,
-		DataSourceInstanceSettings: d.settings(),
+		OrgID: 1, PluginID: PluginID, PluginVersion: "0.1.0", User: user,
+		DataSourceInstanceSettings: d.Settings(),
 		GrafanaConfig:              backend.NewGrafanaCfg(map[string]string{}),
 	})
 }
 
-func (p *pluginProc) health(t testing.TB, d ds) *pluginv2.CheckHealthResponse {
+func (p *Proc) Health(t testing.TB, d DS) *pluginv2.CheckHealthResponse {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := p.diag.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: d.pluginContext(grafanaUser)})
+	resp, err := p.Diag.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: d.PluginContext(GrafanaUser)})
 	if err != nil {
 		t.Fatalf("CheckHealth %s: %v", d.UID, err)
 	}
 	return resp
 }
 
-// query sends one QueryData call and decodes the answer as Grafana does (Arrow frames).
-func (p *pluginProc) query(t testing.TB, d ds, user *backend.User, headers map[string]string, queries ...backend.DataQuery) *backend.QueryDataResponse {
+// Query sends one QueryData call and decodes the answer as Grafana does (Arrow frames).
+func (p *Proc) Query(t testing.TB, d DS, user *backend.User, headers map[string]string, queries ...backend.DataQuery) *backend.QueryDataResponse {
 	t.Helper()
-	out, err := p.queryErr(d, user, headers, queries...)
+	out, err := p.QueryErr(d, user, headers, queries...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-// queryErr is query for goroutines other than the test's.
-func (p *pluginProc) queryErr(d ds, user *backend.User, headers map[string]string, queries ...backend.DataQuery) (*backend.QueryDataResponse, error) {
+// QueryErr is Query for goroutines other than the test's.
+func (p *Proc) QueryErr(d DS, user *backend.User, headers map[string]string, queries ...backend.DataQuery) (*backend.QueryDataResponse, error) {
 	req := backend.ToProto().QueryDataRequest(&backend.QueryDataRequest{Headers: headers, Queries: queries})
-	req.PluginContext = d.pluginContext(user)
+	req.PluginContext = d.PluginContext(user)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	resp, err := p.data.QueryData(ctx, req)
+	resp, err := p.Data.QueryData(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("QueryData %s: %w", d.UID, err)
 	}
@@ -335,14 +337,14 @@ func (p *pluginProc) queryErr(d ds, user *backend.User, headers map[string]strin
 	return out, nil
 }
 
-// resource calls a resource path and collects the streamed response.
-func (p *pluginProc) resource(t testing.TB, d ds, method, pathAndQuery string) (int, []byte) {
+// Resource calls a resource path and collects the streamed response.
+func (p *Proc) Resource(t testing.TB, d DS, method, pathAndQuery string) (int, []byte) {
 	t.Helper()
 	path, _, _ := strings.Cut(pathAndQuery, "?")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	stream, err := p.res.CallResource(ctx, &pluginv2.CallResourceRequest{
-		PluginContext: d.pluginContext(grafanaUser), Method: method, Path: path, Url: pathAndQuery,
+	stream, err := p.Res.CallResource(ctx, &pluginv2.CallResourceRequest{
+		PluginContext: d.PluginContext(GrafanaUser), Method: method, Path: path, Url: pathAndQuery,
 		Headers: map[string]*pluginv2.StringList{"Accept": {Values: []string{"application/json"}}},
 	})
 	if err != nil {
