@@ -118,3 +118,12 @@ func Bench() error {
 	env := map[string]string{"REQUIRE_PROMETHEUS": "1"}
 	return sh.RunWithV(env, "go", "test", "-run=^$", "-bench=Scale", "-benchtime=1x", "-timeout=60m", "./pkg/bench/")
 }
+
+// BenchProtocol measures what Grafana pays: the built plugin over the plugin protocol, warm and
+// cold, on fleets with backfilled history (promtool), against the raw fetch through the same
+// proxy (1k and 10k certificates; RSCERTS_BENCH_CLUSTERS chooses other sizes). It prints
+// ratios with their spread; it asserts nothing but that every query answers.
+func BenchProtocol() error {
+	env := map[string]string{"REQUIRE_PROMETHEUS": "1"}
+	return sh.RunWithV(env, "go", "test", "-run=^$", "-bench=Protocol", "-benchtime=1x", "-timeout=90m", "./pkg/bench/")
+}

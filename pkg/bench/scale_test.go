@@ -254,18 +254,7 @@ func dashboardQueries(tb testing.TB) []map[string]any {
 // certificates and prints the ratios the performance goals are stated in.
 func BenchmarkScale(b *testing.B) {
 	var results []scaleResult
-	sizes := []int{10, 100}
-	if env := os.Getenv("RSCERTS_BENCH_CLUSTERS"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				b.Fatalf("RSCERTS_BENCH_CLUSTERS: %v", err)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, clusters := range sizes {
+	for _, clusters := range benchSizes(b) {
 		b.Run(fmt.Sprintf("certs=%d", clusters*100), func(b *testing.B) {
 			for range b.N {
 				r := scale(b, clusters)
@@ -279,6 +268,24 @@ func BenchmarkScale(b *testing.B) {
 		})
 	}
 	report(results)
+}
+
+// benchSizes are the fleet sizes to run, in clusters of 100 certificates:
+// RSCERTS_BENCH_CLUSTERS (comma-separated), by default 10 and 100.
+func benchSizes(b *testing.B) []int {
+	env := os.Getenv("RSCERTS_BENCH_CLUSTERS")
+	if env == "" {
+		return []int{10, 100}
+	}
+	var sizes []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			b.Fatalf("RSCERTS_BENCH_CLUSTERS: %v", err)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 func report(rs []scaleResult) {
