@@ -68,5 +68,7 @@
 // Unknown GroupBy values behave as "node" so an unexpected option never hides
 // rows. Series are merged pointwise (minimum per instant, union of instants)
 // and a grouped series is named after the member holding the minimum at its
-// last instant.
+// last instant. SoonestSeries keeps the n series whose lowest value in the
+// range is smallest (ties by Cluster, Node, Certificate), in their input order:
+// a time series query's limit, applied after grouping.
 package certs

@@ -126,6 +126,43 @@ func GroupSeries(s []Series, by GroupBy) []Series {
 	return out
 }
 
+// SoonestSeries keeps the n series whose lowest value in the range is smallest:
+// the n that expire soonest (or expired longest ago). Ties are broken by
+// Cluster, Node, Certificate, so the choice is deterministic; NaN points never
+// count as the lowest, and a series without a number (no points, or NaN only)
+// ranks after every series that has one.
+//
+// The kept series stay in their input order (GroupSeries': Cluster, Node,
+// Certificate), so a limit at or above len(s) answers exactly what no limit
+// does. n <= 0 means no limit. The input is not modified; the result may
+// share it when nothing is dropped.
+func SoonestSeries(s []Series, n int) []Series {
+	if n <= 0 || n >= len(s) {
+		return s
+	}
+	lowest := make([]float64, len(s))
+	order := make([]int, len(s))
+	for i := range s {
+		order[i] = i
+		lowest[i] = math.NaN()
+		for _, p := range s[i].Points {
+			if cmpValue(p.Seconds, lowest[i]) < 0 {
+				lowest[i] = p.Seconds
+			}
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmpValue(lowest[a], lowest[b]), compareIdentity(s[a].Identity, s[b].Identity), cmp.Compare(a, b))
+	})
+	keep := order[:n]
+	slices.Sort(keep)
+	out := make([]Series, n)
+	for i, j := range keep {
+		out[i] = s[j]
+	}
+	return out
+}
+
 // nameMember picks the member holding the minimum at the last instant of the
 // merged points.
 func nameMember(s []Series, members []int, merged []Point) int {

@@ -162,3 +162,67 @@ func TestGroupSeries(t *testing.T) {
 		t.Errorf("late named %q, want node 2", late[0].Node)
 	}
 }
+
+func TestSoonestSeries(t *testing.T) {
+	mk := func(cluster, node string, p []Point) Series {
+		return Series{Identity: Identity{cluster, node, "api"}, Category: UserManaged, Points: p}
+	}
+	nan := math.NaN()
+	// In GroupSeries' order (Cluster, Node, Certificate). Lowest values: a/1 50, a/2 -3
+	// (expired), a/3 50 (ties a/1), b/1 none, b/2 20 (after a NaN), b/3 NaN only, c/1 80
+	// (its last point is the lowest of all last points: the lowest in the range decides).
+	in := []Series{
+		mk("a", "1", pts(0, 90, 1, 50, 2, 60)),
+		mk("a", "2", pts(0, 10, 1, -3)),
+		mk("a", "3", pts(0, 50)),
+		mk("b", "1", nil),
+		mk("b", "2", pts(0, nan, 1, 20)),
+		mk("b", "3", pts(0, nan)),
+		mk("c", "1", pts(0, 100, 1, 80)),
+	}
+	orig := slices.Clone(in)
+	node := func(s []Series) []string {
+		out := make([]string, len(s))
+		for i := range s {
+			out[i] = s[i].Cluster + "/" + s[i].Node
+		}
+		return out
+	}
+	all := node(in)
+	tests := []struct {
+		name string
+		n    int
+		want []string
+	}{
+		{"no limit", 0, all},
+		{"negative is no limit", -1, all},
+		{"the soonest, an expired one", 1, []string{"a/2"}},
+		{"NaN points are not the lowest", 2, []string{"a/2", "b/2"}},
+		{"tie broken by identity", 3, []string{"a/1", "a/2", "b/2"}},
+		{"both of the tie", 4, []string{"a/1", "a/2", "a/3", "b/2"}},
+		{"the lowest in the range, not the last value", 5, []string{"a/1", "a/2", "a/3", "b/2", "c/1"}},
+		{"series without a number come last, by identity", 6, []string{"a/1", "a/2", "a/3", "b/1", "b/2", "c/1"}},
+		{"limit at the count", 7, all},
+		{"limit above the count", 100, all},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := SoonestSeries(in, tt.n)
+			if !slices.Equal(node(got), tt.want) {
+				t.Errorf("SoonestSeries(%d) = %v, want %v", tt.n, node(got), tt.want)
+			}
+			for _, s := range got {
+				i := slices.IndexFunc(in, func(x Series) bool { return x.Identity == s.Identity })
+				if !eqPoints(s.Points, in[i].Points) || s.Category != in[i].Category {
+					t.Errorf("%s/%s changed: %+v", s.Cluster, s.Node, s)
+				}
+			}
+			if !slices.EqualFunc(in, orig, func(a, b Series) bool { return a.Identity == b.Identity && eqPoints(a.Points, b.Points) }) {
+				t.Error("input modified")
+			}
+		})
+	}
+	if got := SoonestSeries(nil, 3); len(got) != 0 {
+		t.Errorf("SoonestSeries(nil, 3) = %v", got)
+	}
+}
