@@ -81,6 +81,10 @@ type Query struct {
 	Statuses []string `json:"statuses,omitempty"`
 	// Value is what a days query reports (empty = remaining).
 	Value Value `json:"value,omitempty"`
+	// Limit keeps, after filtering and grouping, only the Limit series whose lowest value in
+	// the range is smallest (soonest expiry first); 0 or absent = every series. Timeseries
+	// queries only.
+	Limit int `json:"limit,omitempty"`
 }
 
 // MaxFilterValues bounds each filter array; beyond it the PromQL would exceed what
@@ -157,6 +161,12 @@ func (q Query) Validate() error {
 	default:
 		return fmt.Errorf("unknown value %q: use remaining, behind or expires", q.Value)
 	}
+	if q.Limit < 0 {
+		return fmt.Errorf("limit %d is negative: use 0 (every series) or the number of series to keep", q.Limit)
+	}
+	if q.Limit > 0 && q.QueryType != QueryTimeseries {
+		return fmt.Errorf("limit %d applies to timeseries queries only; a %s query returns every result", q.Limit, q.QueryType)
+	}
 	for name, values := range map[string][]string{"clusters": q.Clusters, "nodes": q.Nodes, "certificates": q.Certificates} {
 		if len(values) > MaxFilterValues {
 			return fmt.Errorf("%s filter has %d values; at most %d are accepted", name, len(values), MaxFilterValues)
@@ -183,5 +193,9 @@ func (q Query) ResolveVersion(def MetricVersion) MetricVersion {
 
 // String is a short description for logs (no values that could be secrets live in a query).
 func (q Query) String() string {
-	return fmt.Sprintf("%s category=%s groupBy=%s version=%s clusters=[%s]", q.QueryType, q.Category, q.GroupBy, q.MetricVersion, strings.Join(q.Clusters, ","))
+	s := fmt.Sprintf("%s category=%s groupBy=%s version=%s clusters=[%s]", q.QueryType, q.Category, q.GroupBy, q.MetricVersion, strings.Join(q.Clusters, ","))
+	if q.Limit > 0 {
+		s += fmt.Sprintf(" limit=%d", q.Limit)
+	}
+	return s
 }

@@ -48,6 +48,34 @@ func TestParseQueryNewFields(t *testing.T) {
 	}
 }
 
+func TestParseQueryLimit(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       int
+	}{
+		{"absent: every series", `{"queryType":"timeseries"}`, 0},
+		{"null: every series", `{"queryType":"timeseries","limit":null}`, 0},
+		{"zero: every series", `{"queryType":"timeseries","limit":0}`, 0},
+		{"top 20", `{"queryType":"timeseries","groupBy":"node","limit":20}`, 20},
+		{"with groupBy cluster", `{"queryType":"timeseries","groupBy":"cluster","limit":3}`, 3},
+		{"queryType from the DataQuery", `{"limit":1}`, 1},
+		{"zero on a table: nothing to limit", `{"queryType":"certificates","limit":0}`, 0},
+		{"zero on renewals", `{"queryType":"renewals","limit":0}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dq := backend.DataQuery{JSON: []byte(tt.json)}
+			if !strings.Contains(tt.json, "queryType") {
+				dq.QueryType = string(QueryTimeseries)
+			}
+			q, err := ParseQuery(dq)
+			if err != nil || q.Limit != tt.want {
+				t.Fatalf("limit %d, error %v; want %d", q.Limit, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseQueryFull(t *testing.T) {
 	q, err := ParseQuery(backend.DataQuery{JSON: []byte(`{"queryType":"days","clusters":["a.b"],"nodes":["1","2"],
 		"certificates":["api"],"category":"user-managed","metricVersion":"v1","groupBy":"certificate"}`)})
@@ -77,6 +105,13 @@ func TestParseQueryRejects(t *testing.T) {
 		{`{"clusters":[1]}`, "invalid query JSON"},
 		{`not json`, "invalid query JSON"},
 		{fmt.Sprintf(`{"nodes":%s}`, manyValues(MaxFilterValues+1)), "nodes filter has 1001 values"},
+		{`{"queryType":"timeseries","limit":-1}`, "limit -1 is negative: use 0 (every series) or the number of series to keep"},
+		{`{"queryType":"timeseries","limit":2.5}`, "invalid query JSON"},
+		{`{"queryType":"timeseries","limit":"20"}`, "invalid query JSON"},
+		{`{"queryType":"certificates","limit":20}`, "limit 20 applies to timeseries queries only; a certificates query returns every result"},
+		{`{"limit":20}`, "limit 20 applies to timeseries queries only; a certificates query"},
+		{`{"queryType":"days","limit":1}`, "limit 1 applies to timeseries queries only; a days query"},
+		{`{"queryType":"renewals","limit":5}`, "limit 5 applies to timeseries queries only; a renewals query"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -116,7 +151,7 @@ func manyValues(n int) string {
 }
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{`{}`, `{"queryType":"days","clusters":["a"]}`, `{"groupBy":1}`, `[]`, `null`, `{"nodes":[null]}`} {
+	for _, s := range []string{`{}`, `{"queryType":"days","clusters":["a"]}`, `{"groupBy":1}`, `[]`, `null`, `{"nodes":[null]}`, `{"queryType":"timeseries","limit":20}`, `{"limit":-1}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
