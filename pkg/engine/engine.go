@@ -44,6 +44,9 @@ type Request struct {
 	GroupBy  certs.GroupBy
 	// Statuses keeps only rows with these statuses (empty = all), before grouping.
 	Statuses []certs.Status
+	// Limit keeps only the Limit series that expire soonest, after grouping (0 = all); time
+	// series only. It changes nothing that is asked of Prometheus.
+	Limit int
 }
 
 // NewRequest resolves a parsed query against the datasource settings.
@@ -53,6 +56,7 @@ func NewRequest(q models.Query, s models.Settings) Request {
 		Filter:   q.Filter(),
 		GroupBy:  q.GroupBy,
 		Statuses: statuses(q.Statuses),
+		Limit:    q.Limit,
 	}
 }
 
@@ -178,7 +182,8 @@ type SeriesResult struct {
 }
 
 // Series evaluates the request over a range (a range query) and returns filtered, grouped
-// series.
+// series, only the r.Limit soonest of them when a limit is set (certs.SoonestSeries). The
+// range query is the same whatever the grouping and limit, so panels share it.
 func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesResult, error) {
 	v, warnings, err := e.Prom.QueryRange(ctx, r.RangeExpr(), rng)
 	if err != nil {
@@ -194,7 +199,8 @@ func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesRe
 			kept = append(kept, s)
 		}
 	}
-	return &SeriesResult{Series: certs.GroupSeries(kept, r.GroupBy), Warnings: warnings}, nil
+	grouped := certs.SoonestSeries(certs.GroupSeries(kept, r.GroupBy), r.Limit)
+	return &SeriesResult{Series: grouped, Warnings: warnings}, nil
 }
 
 func statuses(s []string) []certs.Status {

@@ -132,6 +132,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"timeseries_node", map[string]any{"queryType": "timeseries", "clusters": []string{"c1.example.com"}}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"timeseries_certificate", map[string]any{"queryType": "timeseries", "groupBy": "certificate", "category": "auto-rotated"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"timeseries_cluster", map[string]any{"queryType": "timeseries", "groupBy": "cluster"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
+		{"timeseries_node_limit", map[string]any{"queryType": "timeseries", "limit": 3}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
 		{"renewals_node", map[string]any{"queryType": "renewals"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
 		{"renewals_auto_rotated_none", map[string]any{"queryType": "renewals", "category": "auto-rotated"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
 	}

@@ -231,6 +231,89 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		}
 	})
 
+	// A limit keeps exactly the N series whose lowest value is smallest (ties by cluster, node,
+	// certificate), unchanged and in the order the unlimited query returns them.
+	t.Run("timeseries limit keeps the soonest series", func(t *testing.T) {
+		for _, c := range []struct {
+			groupBy string
+			limit   int
+		}{{"node", 5}, {"cluster", 2}} { // their labels name the identity ties are broken by
+			// Both queries in one request, over one fixed range: they share one range query,
+			// so they read the same samples. Right after the rig starts, no 5s step may yet
+			// follow the first scrape (the answer is empty), and a loaded machine can time out
+			// a scrape, which marks that target's series stale: ask again, for at most a minute.
+			var out *backend.QueryDataResponse
+			for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Second) {
+				to := time.Now()
+				all := dataQuery("all", map[string]any{"queryType": "timeseries", "groupBy": c.groupBy}, to.Add(-time.Minute), to)
+				top := dataQuery("top", map[string]any{"queryType": "timeseries", "groupBy": c.groupBy, "limit": c.limit}, to.Add(-time.Minute), to)
+				all.Interval, top.Interval = 5*time.Second, 5*time.Second
+				var err error
+				if out, err = ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{all, top}}); err != nil {
+					t.Fatal(err)
+				}
+				if len(out.Responses["all"].Frames) > c.limit || time.Now().After(deadline) {
+					break
+				}
+				t.Logf("groupBy %s: %d series, asking again", c.groupBy, len(out.Responses["all"].Frames))
+			}
+			every, limited := out.Responses["all"], out.Responses["top"]
+			if every.Error != nil || limited.Error != nil {
+				t.Fatalf("groupBy %s: %v %v", c.groupBy, every.Error, limited.Error)
+			}
+			if len(every.Frames) <= c.limit {
+				t.Fatalf("groupBy %s: only %d series, want more than the limit %d: %s", c.groupBy, len(every.Frames), c.limit, mustJSON(every.Frames))
+			}
+			type ranked struct {
+				key    string
+				lowest float64
+				frame  string
+			}
+			rank := func(fs data.Frames) []ranked {
+				var out []ranked
+				for _, f := range fs {
+					v := f.Fields[1]
+					lowest := math.NaN()
+					for i := 0; i < v.Len(); i++ {
+						if d := v.At(i).(float64); !math.IsNaN(d) && (math.IsNaN(lowest) || d < lowest) {
+							lowest = d
+						}
+					}
+					l := v.Labels
+					out = append(out, ranked{l["cluster"] + "\x00" + l["node"] + "\x00" + l["certificate"], lowest, mustJSON(f)})
+				}
+				return out
+			}
+			want := rank(every.Frames)
+			sorted := slices.Clone(want)
+			slices.SortStableFunc(sorted, func(a, b ranked) int {
+				switch {
+				case math.IsNaN(a.lowest) != math.IsNaN(b.lowest):
+					if math.IsNaN(a.lowest) {
+						return 1
+					}
+					return -1
+				case a.lowest != b.lowest && !math.IsNaN(a.lowest):
+					if a.lowest < b.lowest {
+						return -1
+					}
+					return 1
+				}
+				return strings.Compare(a.key, b.key)
+			})
+			keep := map[string]bool{}
+			for _, k := range sorted[:c.limit] {
+				keep[k.key] = true
+			}
+			want = slices.DeleteFunc(want, func(k ranked) bool { return !keep[k.key] })
+			got := rank(limited.Frames)
+			same := slices.EqualFunc(got, want, func(a, b ranked) bool { return a.key == b.key && a.frame == b.frame })
+			if len(got) != c.limit || !same {
+				t.Errorf("groupBy %s limit %d: %d frames\n got %v\nwant %v", c.groupBy, c.limit, len(got), got, want)
+			}
+		}
+	})
+
 	// Prometheus merges v1 and v2 (promql.Present); the merged series must be exactly those of
 	// merging the per-version rows in Go (promql.PresentByVersion), for every version choice
 	// and schema of the rig.
