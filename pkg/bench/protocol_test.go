@@ -211,6 +211,7 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 	res.tableProm = f.proxy.bytes.Load()
 	res.tableWarm = paired(protocolRuns, func(int) { table(r.warm) }, raw)
 	res.tableCold = paired(protocolRuns, func(i int) { table(r.cold(i)) }, raw)
+	b.Logf("table warm %s; cold %s", res.tableWarm, res.tableCold) // as measured: a long run that dies later keeps these
 	d := days(r.warm)
 	res.daysArrow = d.arrowBytes
 	f.proxy.reset()
@@ -218,6 +219,7 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 	res.daysProm = f.proxy.bytes.Load()
 	res.daysWarm = paired(protocolRuns, func(int) { days(r.warm) }, raw)
 	res.daysCold = paired(protocolRuns, func(i int) { days(r.cold(protocolRuns + i)) }, raw)
+	b.Logf("days warm %s; cold %s", res.daysWarm, res.daysCold)
 
 	// Time series over the window the history fills (up to the dashboard's 7 days), at the
 	// step a 1,000-pixel panel asks for; and the last 2 minutes at 5 s (live samples).
@@ -259,6 +261,7 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 	res.seriesLive = paired(protocolRuns, func(int) { _, from, to = series(2*time.Minute, 24) },
 		func() { rawGet(b, r.rawRange(alignedStart(from, 5*time.Second), to, 5*time.Second)) })
 
+	b.Logf("series %s @%s %s (default limit: %q); 2m @5s %s", res.seriesRange, res.seriesStep, res.series, res.seriesDefaultLimit, res.seriesLive)
 	res.refreshWarm, res.refreshDue, res.refreshRequests, res.panels, res.refreshFailed = r.refreshes(b, res.seriesRange, res.seriesStep)
 	res.pluginPeakRSS = peakRSS(r.p.PID)
 	return res
