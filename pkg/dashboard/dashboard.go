@@ -4,6 +4,9 @@
 package dashboard
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 )
@@ -56,6 +59,8 @@ const (
 	autoRotatedTable = "Internode certificates Redis Software rotates itself at 60 days left. Below 58 days (yellow, status rotation-overdue: rotationDaysBeforeExpiry 60 minus rotationGraceDays 2) the rotation was missed; below 45 rotation has failed (Redis' own alert fires); below 14 it is critical." + daysBehind
 	otherTable       = "Active-Active (CRDT) and unrecognised certificates; coloured like user-managed ones, since someone has to look at them." + daysBehind
 	renewalsDesc     = "Every renewal and rotation in the time range, newest first: when the new expiry was first seen, the expiry before and after, and the days remaining just before and after. The same events mark every time series panel (the Renewals annotation). A certificate the table lists for some nodes only was renewed on those alone: check Days behind in the tables below."
+	perClusterDesc   = "The fewest days left of any %s certificate in each cluster, over time: one line per cluster at any fleet size. A line jumps up when its soonest certificate is renewed or rotated (the Renewals annotation marks it); the table lists every certificate."
+	soonestDesc      = "The %d %s certificates, one line per node and certificate, whose days remaining went lowest in the time range, soonest first in the legend; the table lists every one. Pick a cluster (and node) above to see its own."
 	overdueDesc      = "Auto-rotated certificates below 58 days (rotationDaysBeforeExpiry 60 minus rotationGraceDays 2) but not yet below 45: Redis Software missed their rotation, days before its own alert. Rotate with POST /v1/cluster/certificates/rotate."
 	behindDesc       = "Certificate copies more than 1 day (the datasource's driftDays default) behind the newest copy of the same certificate in their cluster: a renewal or rotation skipped these nodes (red in the tables' Days behind column)."
 )
@@ -87,18 +92,27 @@ func Build() (dashboard.Dashboard, error) {
 	b.WithPanel(countStat("Rotation overdue", overdueDesc, statusIs("rotation-overdue"), rotationOverdueColor).Height(8).Span(4))
 	b.WithPanel(countStat("Left behind", behindDesc, rowFilter{fieldBehind, "greater", driftDays}, leftBehindColor).Height(8).Span(4))
 
+	// Each category: the complete table beside one line per cluster, then the 20 soonest
+	// per-node lines below (readable at 100 clusters: 100 + 20 lines, not 10,000).
 	b.WithRow(dashboard.NewRowBuilder("User-managed certificates"))
 	b.WithPanel(certTable("User-managed certificates", userManagedTable, categoryUserManaged, userManagedSteps(), "Category", "Source", "Path"))
-	b.WithPanel(daysSeries("User-managed: days remaining", userManagedTable, categoryUserManaged, userManagedSteps()))
+	for _, p := range categorySeries("user-managed", "user-managed", categoryUserManaged, userManagedSteps) {
+		b.WithPanel(p)
+	}
 
 	b.WithRow(dashboard.NewRowBuilder("Auto-rotated internode certificates"))
 	b.WithPanel(certTable("Auto-rotated internode certificates", autoRotatedTable, categoryAutoRotated, autoRotatedSteps(), "Category", "Source", "Path"))
-	b.WithPanel(daysSeries("Auto-rotated: days remaining", autoRotatedTable, categoryAutoRotated, autoRotatedSteps()))
+	for _, p := range categorySeries("auto-rotated", "auto-rotated internode", categoryAutoRotated, autoRotatedSteps) {
+		b.WithPanel(p)
+	}
 
 	// Collapsed: these rarely matter and would push the main rows down.
-	b.WithRow(dashboard.NewRowBuilder("Other certificates (Active-Active, unknown)").Collapsed(true).
-		WithPanel(certTable("Other certificates", otherTable, categoryOther, userManagedSteps(), "Category", "Source")).
-		WithPanel(daysSeries("Other: days remaining", otherTable, categoryOther, userManagedSteps())))
+	other := dashboard.NewRowBuilder("Other certificates (Active-Active, unknown)").Collapsed(true).
+		WithPanel(certTable("Other certificates", otherTable, categoryOther, userManagedSteps(), "Category", "Source"))
+	for _, p := range categorySeries("other", "Active-Active or unrecognised", categoryOther, userManagedSteps) {
+		other.WithPanel(p)
+	}
+	b.WithRow(other)
 
 	d, err := b.Build()
 	if err != nil {
@@ -111,6 +125,17 @@ func Build() (dashboard.Dashboard, error) {
 		d.Annotations.List[i].Placement = nil
 	}
 	return d, nil
+}
+
+// categorySeries is a category's two time series panels: the soonest expiry per cluster
+// (beside the table) and the soonestLimit soonest certificates per node (full width below).
+// kind names the category in titles; noun in descriptions.
+func categorySeries(kind, noun, category string, steps func() *dashboard.ThresholdsConfigBuilder) []cog.Builder[dashboard.Panel] {
+	title := strings.ToUpper(kind[:1]) + kind[1:]
+	return []cog.Builder[dashboard.Panel]{
+		daysSeries(title+": soonest expiry per cluster", fmt.Sprintf(perClusterDesc, noun), category, perCluster, steps()),
+		daysSeries(fmt.Sprintf("%d soonest %s certificates", soonestLimit, kind), fmt.Sprintf(soonestDesc, soonestLimit, noun), category, soonestNodes, steps()).Span(24),
+	}
 }
 
 // numberPanels gives every panel and row a stable id, in layout order, so links such as

@@ -161,18 +161,35 @@ func renewalsAnnotation() cog.Builder[dashboard.AnnotationQuery] {
 		Target(target(renewalsQuery("Anno")))
 }
 
-// daysSeries plots days remaining over time, threshold bands behind the lines.
-func daysSeries(title, desc, category string, steps *dashboard.ThresholdsConfigBuilder) cog.Builder[dashboard.Panel] {
+// seriesLines is what one time series panel draws: the grouping and the limit of its query.
+type seriesLines struct {
+	groupBy string
+	limit   int // 0: every series of the grouping
+}
+
+var (
+	// perCluster is one line per cluster: the soonest expiry of any certificate in it.
+	perCluster = seriesLines{groupByCluster, 0}
+	// soonestNodes is the soonestLimit per-node lines whose days went lowest in the range.
+	soonestNodes = seriesLines{groupByNode, soonestLimit}
+)
+
+// daysSeries plots days remaining over time, threshold bands behind the lines. Every time
+// series panel sends the same PromQL (grouping, limit and category are applied in Go), so a
+// refresh reads the range once, whatever the panels draw.
+func daysSeries(title, desc, category string, lines seriesLines, steps *dashboard.ThresholdsConfigBuilder) *timeseries.PanelBuilder {
+	q := newQuery(queryTimeseries, category, lines.groupBy)
+	q.Limit = lines.limit
 	return timeseries.NewPanelBuilder().
 		Title(title).Description(desc).
 		Datasource(ds()).
-		WithTarget(target(newQuery(queryTimeseries, category, groupByNode))).
+		WithTarget(target(q)).
 		Unit(unitDays).Decimals(1).
 		Thresholds(steps).
 		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLineAndArea)).
 		Legend(common.NewVizLegendOptionsBuilder().
 			DisplayMode(common.LegendDisplayModeTable).Placement(common.LegendPlacementRight).
-			ShowLegend(true).Calcs([]string{"lastNotNull"}).SortBy("Last *").SortDesc(false)).
+			ShowLegend(true).Calcs([]string{"min", "lastNotNull"}).SortBy("Min").SortDesc(false)).
 		Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeMulti).Sort(common.SortOrderAscending)).
 		Height(9).Span(12)
 }

@@ -23,8 +23,12 @@ const (
 	queryTimeseries   = "timeseries"
 	// queryRenewals lists renewal and rotation events over the time range (one row per node
 	// and certificate renewed); it accepts groupBy node only.
-	queryRenewals = "renewals"
-	groupByNode   = "node"
+	queryRenewals  = "renewals"
+	groupByNode    = "node"
+	groupByCluster = "cluster"
+	// soonestLimit is how many per-node lines a time series panel draws: the series whose
+	// days remaining went lowest in the time range (the tables list every certificate).
+	soonestLimit = 20
 )
 
 // Query is the backend query model as a panel target. The filters always follow the
@@ -38,6 +42,8 @@ type Query struct {
 	Certificates []string             `json:"certificates"`
 	Category     string               `json:"category"`
 	GroupBy      string               `json:"groupBy"`
+	// Limit keeps a time series query's soonest series only (omitted: every series).
+	Limit int `json:"limit,omitempty"`
 }
 
 // ds is the datasource reference every panel uses: the dashboard's datasource variable,
@@ -72,7 +78,7 @@ func renewalsQuery(refID string) Query {
 func target(q Query) cog.Builder[variants.Dataquery] {
 	raw, err := json.Marshal(q)
 	if err != nil {
-		panic(err) // a struct of strings always marshals
+		panic(err) // a struct of strings and an int always marshals
 	}
 	var m variants.UnknownDataquery
 	if err := json.Unmarshal(raw, &m); err != nil {
