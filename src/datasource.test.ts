@@ -67,6 +67,23 @@ describe('DataSource', () => {
     expect(ds.filterQuery(query({ category: 'expired' as RsCertsQuery['category'] }))).toBe(false);
     expect(ds.filterQuery(query({ metricVersion: 'v3' as RsCertsQuery['metricVersion'] }))).toBe(false);
     expect(ds.filterQuery(query({ groupBy: 'pod' as RsCertsQuery['groupBy'] }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'timeseries', limit: -1 }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'timeseries', limit: 2.5 }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'timeseries', limit: '20' as unknown as number }))).toBe(false);
+    expect(ds.filterQuery(query({ queryType: 'timeseries', limit: 20 }))).toBe(true);
+  });
+
+  it('sends a time series limit as saved, and none on the query types that take none (the backend refuses it)', () => {
+    const { ds } = fakeDataSource();
+    expect(ds.applyTemplateVariables(query({ queryType: 'timeseries', groupBy: 'node', limit: 20 }), {})).toStrictEqual(
+      query({ queryType: 'timeseries', groupBy: 'node', limit: 20 })
+    );
+    expect(ds.applyTemplateVariables(query({ queryType: 'timeseries' }), {})).toStrictEqual(
+      query({ queryType: 'timeseries' })
+    );
+    for (const queryType of ['certificates', 'days', 'renewals'] as const) {
+      expect(ds.applyTemplateVariables(query({ queryType, limit: 20 }), {})).toStrictEqual(query({ queryType }));
+    }
   });
 
   it('sends renewals grouped by node and without statuses, whatever was saved (the backend refuses both)', () => {

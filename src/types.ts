@@ -29,6 +29,11 @@ export interface RsCertsQuery extends DataQuery {
   statuses?: Status[];
   /** Days queries only: what each result reports; absent = remaining (older saved queries have none). */
   value?: DaysValue;
+  /**
+   * Time series only: keep only the N series (after grouping) whose days remaining go lowest in the
+   * time range, i.e. that expire soonest; absent or 0 = every series.
+   */
+  limit?: number;
 }
 
 export const DEFAULT_QUERY: Omit<RsCertsQuery, 'refId'> = {
@@ -159,6 +164,14 @@ export const DEFAULT_DAYS_VALUE: DaysValue = 'remaining';
 /** Query types that take a `value`. */
 export const VALUE_QUERY_TYPES: QueryType[] = ['days'];
 
+/** Query types that take a `limit`. */
+export const LIMIT_QUERY_TYPES: QueryType[] = ['timeseries'];
+
+/** A limit the backend accepts: a whole number, 0 (every series) or more. */
+export function isLimit(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 /** Variable query: the values a dashboard variable lists, resolved in the front end. */
 export type VariableKind = 'clusters' | 'nodes' | 'certificates';
 
@@ -249,7 +262,7 @@ function strings(value: unknown): string[] {
  * Fills missing fields with defaults (older saved queries, provisioning, Explore). Returns undefined
  * when a field holds a value the backend would reject, so such a query is never sent. Fields that do
  * not apply to the query type are set or dropped instead: a renewals query is always grouped by node
- * and has no statuses, and only a days query keeps a `value`.
+ * and has no statuses, only a days query keeps a `value` and only a time series keeps a `limit`.
  */
 export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string }): RsCertsQuery | undefined {
   const queryType = oneOf(QUERY_TYPES, query.queryType || undefined, DEFAULT_QUERY.queryType);
@@ -264,7 +277,7 @@ export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string })
   if (!groupBy) {
     return undefined;
   }
-  const { statuses: rawStatuses, value: rawValue, ...rest } = query;
+  const { statuses: rawStatuses, value: rawValue, limit: rawLimit, ...rest } = query;
   // A renewals query never had statuses to keep: they are dropped, whatever they hold.
   const keepsStatuses = rawStatuses !== undefined && queryType !== 'renewals';
   const statuses = keepsStatuses ? strings(rawStatuses) : [];
@@ -280,6 +293,11 @@ export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string })
   if (takesValue && !value) {
     return undefined;
   }
+  // Absent stays absent; a limit the backend would refuse (negative, a fraction, a string) is not sent.
+  const takesLimit = LIMIT_QUERY_TYPES.includes(queryType) && rawLimit !== undefined && rawLimit !== null;
+  if (takesLimit && !isLimit(rawLimit)) {
+    return undefined;
+  }
   return {
     ...rest,
     queryType,
@@ -291,6 +309,7 @@ export function normalizeQuery(query: Partial<RsCertsQuery> & { refId: string })
     certificates: strings(query.certificates),
     ...(keepsStatuses && STATUS_QUERY_TYPES.includes(queryType) ? { statuses } : {}),
     ...(value ? { value } : {}),
+    ...(takesLimit ? { limit: rawLimit } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   validateDriftDays,
   validateDuration,
   validateGraceDays,
+  validateLimit,
   validateMegabytes,
   validateSettings,
 } from './validation';
@@ -158,5 +159,15 @@ describe('validateSettings', () => {
     expect(validateSettings({ userManagedWarningDays: 14, userManagedCriticalDays: 14 }).userManagedCriticalDays).toBe(
       undefined
     );
+  });
+});
+
+describe('validateLimit', () => {
+  it.each([undefined, 0, 1, 20, 10000])('accepts %p (empty or 0 = every series)', (value) => {
+    expect(validateLimit(value)).toBeUndefined();
+  });
+
+  it.each([-1, 2.5, NaN, Infinity, 2 ** 60])('rejects %p', (value) => {
+    expect(validateLimit(value)).toBe('Enter a whole number of series, 0 or more; empty keeps every series.');
   });
 });

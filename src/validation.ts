@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, RsCertsOptions } from './types';
+import { DEFAULT_SETTINGS, isLimit, RsCertsOptions } from './types';
 
 /*
  * Checks on the plugin's own settings, the same the backend makes. The config editor shows each
@@ -144,4 +144,12 @@ export function validateSettings(jsonData: RsCertsOptions): SettingsErrors {
     jsonData.cacheTTL === '0' ? undefined : validateDuration(jsonData.cacheTTL, 0, 300e3, 'between 0s and 5m');
   errors.responseLimitMB = validateMegabytes(jsonData.responseLimitMB);
   return errors;
+}
+
+/** A time series query's limit, as the backend accepts it: empty (every series), or a whole number, 0 or more. */
+export function validateLimit(value: number | undefined): string | undefined {
+  if (value === undefined || isLimit(value)) {
+    return undefined;
+  }
+  return 'Enter a whole number of series, 0 or more; empty keeps every series.';
 }

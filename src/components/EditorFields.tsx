@@ -9,12 +9,16 @@ interface HelpFieldProps {
   tooltip: string;
   /** One line under the control. EditorField drops Field's own description, hence this. */
   help?: string;
+  /** What is wrong with the value; shown under the control, which is marked invalid. */
+  error?: string;
+  /** The id of the control the label names. */
+  htmlFor?: string;
   children: ReactElement;
 }
 
-export function HelpField({ label, tooltip, help, children }: HelpFieldProps) {
+export function HelpField({ label, tooltip, help, error, htmlFor, children }: HelpFieldProps) {
   return (
-    <EditorField label={label} tooltip={tooltip}>
+    <EditorField label={label} tooltip={tooltip} invalid={Boolean(error)} error={error} htmlFor={htmlFor}>
       <div>
         {children}
         {help && (

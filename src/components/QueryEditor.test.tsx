@@ -7,7 +7,7 @@ import type { DataSource } from '../datasource';
 import { DEFAULT_QUERY, RsCertsQuery } from '../types';
 import { fakeDataSource } from '../test/datasource';
 import { fakeTemplateSrv } from '../test/templateSrv';
-import { AnnotationQueryEditor, QueryEditor } from './QueryEditor';
+import { AnnotationQueryEditor, LIMIT_TOOLTIP, QueryEditor } from './QueryEditor';
 
 const templateSrv = fakeTemplateSrv([{ name: 'cluster', current: { value: ['prod-eu'] }, options: ['prod-eu'] }]);
 
@@ -280,6 +280,83 @@ describe('QueryEditor on days queries: the value', () => {
     const { onChange } = setup({ queryType: 'days', value: 'behind' });
     fireEvent.click(screen.getByRole('radio', { name: label }));
     expect(onChange.mock.calls.at(-1)[0]).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A', queryType });
+  });
+});
+
+describe('QueryEditor on time series: the limit', () => {
+  const limitInput = () => screen.getByLabelText('Limit');
+  const type = (text: string) => {
+    fireEvent.change(limitInput(), { target: { value: text } });
+    fireEvent.blur(limitInput());
+  };
+
+  it('offers a limit on time series only, empty (every series) by default', () => {
+    setup({ queryType: 'timeseries' });
+    expect(limitInput()).toHaveValue(null);
+    expect(limitInput()).toHaveAttribute('placeholder', 'No limit');
+    expect(screen.getByText('Empty = every series.')).toBeInTheDocument();
+    expect(LIMIT_TOOLTIP).toBe('Keep only the N series that expire soonest');
+    for (const queryType of ['certificates', 'days', 'renewals'] as const) {
+      cleanup();
+      setup({ queryType });
+      expect(screen.queryByLabelText('Limit')).not.toBeInTheDocument();
+    }
+  });
+
+  it('emits the typed limit when the field loses focus, and runs it', () => {
+    const { onChange, onRunQuery } = setup({ queryType: 'timeseries', groupBy: 'node' });
+    fireEvent.change(limitInput(), { target: { value: '20' } });
+    expect(onChange).not.toHaveBeenCalled(); // not on every keystroke: 2, then 20
+    fireEvent.blur(limitInput());
+    expect(onChange).toHaveBeenCalledWith({ ...DEFAULT_QUERY, refId: 'A', queryType: 'timeseries', limit: 20 });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('emits on Enter', () => {
+    const { onChange } = setup({ queryType: 'timeseries' });
+    fireEvent.change(limitInput(), { target: { value: '5' } });
+    fireEvent.keyDown(limitInput(), { key: 'Enter' });
+    expect(onChange).toHaveBeenCalledWith({ ...DEFAULT_QUERY, refId: 'A', queryType: 'timeseries', limit: 5 });
+  });
+
+  it('shows a saved limit, and emptying it removes it', () => {
+    const { onChange } = setup({ queryType: 'timeseries', limit: 20 });
+    expect(limitInput()).toHaveValue(20);
+    type('');
+    expect(onChange.mock.calls.at(-1)[0]).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A', queryType: 'timeseries' });
+  });
+
+  it.each(['-1', '2.5'])('says what is wrong with %p and sends nothing', (text) => {
+    const { onChange, onRunQuery } = setup({ queryType: 'timeseries', limit: 20 });
+    type(text);
+    expect(
+      screen.getByText('Enter a whole number of series, 0 or more; empty keeps every series.')
+    ).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('drops the limit when switching to a query type that takes none', () => {
+    const { onChange } = setup({ queryType: 'timeseries', limit: 20 });
+    fireEvent.click(screen.getByRole('radio', { name: 'Certificates' }));
+    expect(onChange.mock.calls.at(-1)[0]).toStrictEqual({ ...DEFAULT_QUERY, refId: 'A' });
+  });
+
+  it('keeps the limit when the grouping changes', () => {
+    const { onChange } = setup({ queryType: 'timeseries', limit: 20 });
+    fireEvent.click(screen.getByRole('radio', { name: 'Cluster' }));
+    expect(onChange.mock.calls.at(-1)[0]).toStrictEqual({
+      ...DEFAULT_QUERY,
+      refId: 'A',
+      queryType: 'timeseries',
+      groupBy: 'cluster',
+      limit: 20,
+    });
+  });
+
+  it('warns about a saved limit the backend would refuse', () => {
+    setup({ queryType: 'timeseries', limit: -3 });
+    expect(screen.getByText('Unsupported query')).toBeInTheDocument();
   });
 });
 

@@ -1,7 +1,7 @@
-import React, { useCallback } from 'react';
+import React, { useCallback, useState } from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Alert, MultiCombobox } from '@grafana/ui';
+import { Alert, Input, MultiCombobox } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import {
@@ -12,6 +12,7 @@ import {
   DEFAULT_QUERY,
   GROUP_BY_QUERY_TYPES,
   GROUP_BYS,
+  LIMIT_QUERY_TYPES,
   METRIC_VERSIONS,
   normalizeQuery,
   QUERY_TYPES,
@@ -23,6 +24,7 @@ import {
   STATUSES,
   VALUE_QUERY_TYPES,
 } from '../types';
+import { validateLimit } from '../validation';
 import { ChoiceField, HelpField } from './EditorFields';
 import { ResourcePicker } from './ResourcePicker';
 
@@ -48,6 +50,9 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
     }
     if (!VALUE_QUERY_TYPES.includes(next.queryType)) {
       delete next.value;
+    }
+    if (!LIMIT_QUERY_TYPES.includes(next.queryType) || next.limit === undefined) {
+      delete next.limit;
     }
     onChange(next);
     onRunQuery();
@@ -103,6 +108,9 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
             value={q.groupBy}
             onChange={(groupBy) => update({ groupBy })}
           />
+        )}
+        {LIMIT_QUERY_TYPES.includes(q.queryType) && (
+          <LimitField limit={q.limit} onChange={(limit) => update({ limit })} />
         )}
       </EditorRow>
       <EditorRow>
@@ -176,6 +184,47 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery, queryType
         />
       </EditorRow>
     </EditorRows>
+  );
+}
+
+export const LIMIT_TOOLTIP = 'Keep only the N series that expire soonest';
+
+const limitText = (limit: number | undefined) => (limit === undefined ? '' : String(limit));
+
+/**
+ * A time series query's limit: empty = every series. Typed text is kept as typed and sent (and run)
+ * when the field loses focus or on Enter, only if the backend accepts it; otherwise it says why.
+ */
+function LimitField({ limit, onChange }: { limit?: number; onChange: (limit: number | undefined) => void }) {
+  // What was typed, and for which saved limit: once the saved limit changes, it shows that.
+  const [draft, setDraft] = useState({ text: limitText(limit), limit });
+  const text = draft.limit === limit ? draft.text : limitText(limit);
+  const parsed = text.trim() === '' ? undefined : Number(text);
+  const error = validateLimit(parsed);
+  const commit = () => {
+    if (!error && parsed !== limit) {
+      onChange(parsed);
+    }
+  };
+  return (
+    <HelpField label="Limit" tooltip={LIMIT_TOOLTIP} help="Empty = every series." error={error} htmlFor="rscerts-limit">
+      <Input
+        id="rscerts-limit"
+        type="number"
+        min={0}
+        step={1}
+        width={14}
+        placeholder="No limit"
+        value={text}
+        onChange={(e) => setDraft({ text: e.currentTarget.value, limit })}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            commit();
+          }
+        }}
+      />
+    </HelpField>
   );
 }
 
