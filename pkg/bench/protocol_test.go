@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -136,11 +135,6 @@ func (r *protoRig) tryQuery(d pluginproc.DS, q backend.DataQuery) (answer, error
 	return out, nil
 }
 
-func panelQuery(model map[string]any, from, to time.Time) backend.DataQuery {
-	raw, _ := json.Marshal(model)
-	return backend.DataQuery{RefID: "A", JSON: raw, TimeRange: backend.TimeRange{From: from, To: to}, Interval: 15 * time.Second, MaxDataPoints: 1000}
-}
-
 func (r *protoRig) rawInstant(at time.Time) string {
 	return r.f.proxy.URL + "/api/v1/query?" + url.Values{"query": {rawSelectors}, "time": {strconv.FormatInt(at.Unix(), 10)}}.Encode()
 }
@@ -196,11 +190,11 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 	now := time.Now
 	table := func(d pluginproc.DS) answer {
 		at := now()
-		return r.query(b, d, panelQuery(map[string]any{"queryType": "certificates"}, at.Add(-time.Hour), at))
+		return r.query(b, d, query(map[string]any{"queryType": "certificates"}, at.Add(-time.Hour), at, 1000))
 	}
 	days := func(d pluginproc.DS) answer {
 		at := now()
-		return r.query(b, d, panelQuery(map[string]any{"queryType": "days"}, at.Add(-time.Hour), at))
+		return r.query(b, d, query(map[string]any{"queryType": "days"}, at.Add(-time.Hour), at, 1000))
 	}
 	raw := func() { rawGet(b, r.rawInstant(now())) }
 
@@ -228,8 +222,7 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 	// that is recorded, and the series are then measured on a datasource with a higher limit.
 	seriesQuery := func(span time.Duration, maxPoints int64) backend.DataQuery {
 		to := now()
-		q := panelQuery(map[string]any{"queryType": "timeseries"}, to.Add(-span), to)
-		q.MaxDataPoints = maxPoints
+		q := query(map[string]any{"queryType": "timeseries"}, to.Add(-span), to, maxPoints)
 		q.Interval = min(q.Interval, span/time.Duration(maxPoints)) // a panel whose interval is the scrape's
 		return q
 	}
@@ -284,7 +277,7 @@ func (r *protoRig) refreshes(b *testing.B, span, step time.Duration) (warm, due 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := r.tryQuery(d, panelQuery(m, to.Add(-span), to)); err != nil {
+				if _, err := r.tryQuery(d, query(m, to.Add(-span), to, 1000)); err != nil {
 					mu.Lock()
 					failed[fmt.Sprint(m["queryType"])+": "+firstLine(err.Error())]++
 					mu.Unlock()
