@@ -41,19 +41,31 @@ func renewalRows(t *testing.T, r backend.DataResponse) []renewal {
 }
 
 // waitExpiry waits until every series of the certificate in the store (every version and
-// scrape target) shows the expiry `want`: value plus sample time, to a second.
+// scrape target) shows the expiry `want` at the newest step of the range a renewals query of
+// the last five minutes reads, and returns when. A range, not an instant query: the range is
+// what the plugin reads, and VictoriaMetrics may end its steps before the range's end (on its
+// cache's grid) and hides the newest second (its latency offset), so a store that answers an
+// instant query with the new expiry can still answer a range with the old one.
 func (r *rig) waitExpiry(t *testing.T, c ref, want time.Time) time.Time {
 	t.Helper()
 	sel := c.storeSelectors()
-	expr := fmt.Sprintf(`count((%[1]s + timestamp(%[1]s)) < %[3]d or (%[2]s + timestamp(%[2]s)) < %[3]d)`, sel[0], sel[1], want.Unix()-1)
+	// value + step time is the expiry plus the sample's age at that step (under the store's
+	// lookback); renewals move expiries by days, so ten minutes tells old from new.
+	other := func(s string) string { return fmt.Sprintf(`abs(%s + time() - %d) > 600`, s, want.Unix()) }
+	expr := `count(` + other(sel[0]) + ` or ` + other(sel[1]) + `) or vector(0)`
 	deadline := time.Now().Add(30 * time.Second)
-	for len(r.prom.QuerySamples(t, expr)) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the store does not show %v expiring at %s after 30s", c, want)
+	for {
+		now := time.Now()
+		rng := renewalsRange(backend.TimeRange{From: now.Add(-5 * time.Minute), To: now})
+		end := r.prom.RangeEnd(t, expr, rng.Start, rng.End, rng.Step)
+		if len(end) == 1 && end[0].Value == 0 {
+			return now
+		}
+		if now.After(deadline) {
+			t.Fatalf("the store does not show %v expiring at %s at the newest step after 30s: %+v", c, want, end)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return time.Now()
 }
 
 // The renewals contract from the first scrape: a user-managed certificate replaced on two of

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,25 @@ func (r *rig) expiry(t *testing.T, c ref) time.Time {
 	}
 	t.Fatalf("no certificate %v in the simulator", c)
 	return time.Time{}
+}
+
+// storedExpiries are the expiries the store's v2 samples of the certificate imply (value,
+// seconds left, plus timestamp) over the last ten minutes, oldest first. A frozen rig's
+// implied expiry grows with the sample's time; v1's value, the expiry itself, never moves.
+func (r *rig) storedExpiries(t *testing.T, c ref) []time.Time {
+	t.Helper()
+	var out []time.Time
+	for _, sel := range c.storeSelectors() {
+		sel = strings.Replace(sel, `__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds"`, `__name__="node_cert_expires_in_seconds"`, 1)
+		for _, s := range r.prom.RawSamples(t, sel, 10*time.Minute) {
+			out = append(out, s.Time.Add(time.Duration(s.Value*float64(time.Second))))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("the store has no v2 sample of %v in the last ten minutes", c)
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
 }
 
 // checkLastExpiry checks a missing row's expiry against the certificate's (a live rig: every
