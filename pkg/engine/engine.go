@@ -96,10 +96,13 @@ type Snapshot struct {
 // missing at once. Both are asked for at once; a failing lookback only loses the missing
 // rows older than that, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
-	key := fmt.Sprint(r.Versions) // one lookback answer per version choice: it reads every cluster
+	key := lookbackKey(r)
 	lookbackAt, recent := at, time.Duration(0)
 	if e.Settings.MissingLookback > 0 {
-		lookbackAt = e.lookbacks.evalTime(key, at, false)
+		lookbackAt = e.lookbacks.evalTime(key, at, false, func(ctx context.Context, at time.Time) error {
+			_, _, err := e.lookbackAt(ctx, r, at)
+			return err
+		})
 		recent = recentWindow(at.Sub(lookbackAt))
 	}
 	var seen *certs.Seen
@@ -127,7 +130,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		// A certificate appeared after the shared lookback answer and vanished before this
 		// query: only a lookback evaluated now values it from its samples. Rare (it lived
 		// between two refreshes), and it replaces the refresh that was due within a minute.
-		lookbackAt = e.lookbacks.evalTime(key, at, true)
+		lookbackAt = e.lookbacks.evalTime(key, at, true, nil)
 		seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt)
 		warnings = append(warnings, lookbackWarnings...)
 		if rows, err = MergeInstant(present, seen, at, e.Settings.Thresholds); err != nil {
@@ -145,10 +148,22 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	return &Snapshot{At: at, Certificates: rows, Warnings: warnings}, nil
 }
 
+// lookbackKey is the selection a lookback answer serves: one per version choice, for it
+// reads every cluster.
+func lookbackKey(r Request) string { return fmt.Sprint(r.Versions) }
+
 // seenAt is the merged lookback answer evaluated at `at` (nil, with a warning, when it fails).
-func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (seen *certs.Seen, warnings []string) {
+func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (*certs.Seen, []string) {
+	seen, warnings, err := e.lookbackAt(ctx, r, at)
+	if err != nil {
+		return nil, append(append([]string(nil), warnings...), lookbackLost+err.Error())
+	}
+	return seen, warnings
+}
+
+// lookbackAt asks for (or finds shared) the lookback answer evaluated at `at`, merged.
+func (e *Engine) lookbackAt(ctx context.Context, r Request, at time.Time) (seen *certs.Seen, warnings []string, err error) {
 	var v prom.Value
-	var err error
 	func() {
 		defer recovered(&err)
 		v, warnings, err = e.lookbacks.prom.Query(ctx, r.LookbackExpr(e.Settings.MissingLookback, at), at)
@@ -156,11 +171,11 @@ func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (seen *cer
 	if err == nil {
 		seen, err = e.seen.get(v)
 	}
-	if err != nil {
-		return nil, append(append([]string(nil), warnings...), lookbackLost+err.Error())
-	}
-	return seen, warnings
+	return seen, warnings, err
 }
+
+// Close stops the background lookback refreshes and waits for them (instance disposal).
+func (e *Engine) Close() { e.lookbacks.close() }
 
 // unseenMissing tells whether a missing row is not in seen: it vanished after appearing since.
 func unseenMissing(rows []certs.Certificate, seen *certs.Seen) bool {

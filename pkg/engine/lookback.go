@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -13,47 +14,105 @@ const LookbackRefresh = time.Minute
 
 // lookbacks shares the answer to promql.Lookback. It reads the whole missing-series window,
 // so one answer per selection (version choice: it reads every cluster) serves every query for
-// up to a refresh period; each query's
-// instant expression covers the time since that answer's evaluation (recentWindow), so
-// sharing never hides a certificate that vanished in between. Queries of one dashboard
-// refresh carry the same time and share one request.
+// up to a refresh period; each query's instant expression covers the time since that answer's
+// evaluation (recentWindow), so sharing never hides a certificate that vanished in between.
+// Queries of one dashboard refresh carry the same time and share one request.
+//
+// Past its refresh period an answer keeps serving, for up to staleFor, while a newer one is
+// fetched in the background: the lookback is the costliest request (seconds at 10,000
+// certificates), and an alert rule evaluated every minute would otherwise pay it every
+// minute. Only a query with no usable answer (a new instance, a query of the past, an answer
+// older than staleFor because refreshes failed) waits for one.
 type lookbacks struct {
-	prom    Prometheus // shares answers by expression and evaluation time
-	refresh time.Duration
+	prom     Prometheus // shares answers by expression and evaluation time
+	refresh  time.Duration
+	staleFor time.Duration
 
-	mu     sync.Mutex
-	newest map[string]time.Time // selection -> evaluation time of the newest answer asked for
+	mu      sync.Mutex
+	newest  map[string]time.Time // selection -> evaluation time of the newest answer to read
+	pending map[string]bool      // selection -> a background refresh is in flight
+
+	// background refreshes run under ctx, canceled (and waited for) by close.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // maxLookbacks bounds the selections (version choices) remembered.
 const maxLookbacks = 8
+
+// staleRefreshes is how many refresh periods an answer may serve while a newer one is
+// fetched: beyond it (refreshes keep failing) queries wait for their own, and say why.
+const staleRefreshes = 3
 
 func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	refresh := LookbackRefresh
 	if missingLookback > 0 {
 		refresh = min(refresh, promql.LookbackStep(missingLookback))
 	}
-	// Kept a little past the refresh period: a query within it must find the answer.
-	return &lookbacks{prom: NewShared(p, refresh+5*time.Second), refresh: refresh, newest: map[string]time.Time{}}
+	staleFor := staleRefreshes * refresh
+	ctx, cancel := context.WithCancel(context.Background())
+	// Kept a little past the stale period: a query within it must find the answer.
+	return &lookbacks{prom: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
+		newest: map[string]time.Time{}, pending: map[string]bool{}, ctx: ctx, cancel: cancel}
 }
 
 // evalTime is when the lookback answer a query at `at` reads was (or is now) evaluated: the
-// newest one asked for when it is younger than the refresh period and not after at (a query
-// of the past gets its own), else, or when refreshing now, at itself.
-func (l *lookbacks) evalTime(selection string, at time.Time, now bool) time.Time {
+// newest one when it is younger than the refresh period and not after at (a query of the
+// past gets its own); the newest one still, when younger than staleFor, while fetch gets a
+// newer one at `at` in the background; else, or when now is set, at itself (the caller
+// fetches it).
+func (l *lookbacks) evalTime(selection string, at time.Time, now bool, fetch func(ctx context.Context, at time.Time) error) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e, ok := l.newest[selection]
-	if !now && ok && !e.After(at) && at.Sub(e) < l.refresh {
-		return e
+	if !now && ok && !e.After(at) {
+		age := at.Sub(e)
+		if age < l.refresh {
+			return e
+		}
+		if age < l.staleFor && l.ctx.Err() == nil {
+			if !l.pending[selection] {
+				l.pending[selection] = true
+				l.wg.Add(1)
+				go l.background(selection, at, fetch)
+			}
+			return e
+		}
 	}
 	if !ok || at.After(e) {
-		if len(l.newest) >= maxLookbacks {
-			clear(l.newest)
-		}
-		l.newest[selection] = at
+		l.remember(selection, at)
 	}
 	return at
+}
+
+// background fetches the answer at `at` and, once it is in, makes it the one queries read.
+func (l *lookbacks) background(selection string, at time.Time, fetch func(ctx context.Context, at time.Time) error) {
+	defer l.wg.Done()
+	var err error
+	func() {
+		defer recovered(&err)
+		err = fetch(l.ctx, at)
+	}()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.pending, selection)
+	if e, ok := l.newest[selection]; err == nil && (!ok || at.After(e)) {
+		l.remember(selection, at)
+	}
+}
+
+func (l *lookbacks) remember(selection string, at time.Time) {
+	if _, ok := l.newest[selection]; !ok && len(l.newest) >= maxLookbacks {
+		clear(l.newest)
+	}
+	l.newest[selection] = at
+}
+
+// close cancels the background refreshes and waits for them.
+func (l *lookbacks) close() {
+	l.cancel()
+	l.wg.Wait()
 }
 
 // recentWindow is the window an instant query reads for certificates that vanished since a

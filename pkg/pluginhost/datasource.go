@@ -49,8 +49,12 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	return ds, nil
 }
 
-// Dispose closes idle connections of the instance being replaced.
+// Dispose stops the instance's background lookback refreshes and closes idle connections of
+// the instance being replaced.
 func (d *Datasource) Dispose() {
+	if d.engine != nil {
+		d.engine.Close()
+	}
 	if d.client != nil {
 		d.client.Close()
 	}

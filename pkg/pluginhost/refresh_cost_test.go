@@ -18,7 +18,7 @@ import (
 // one for the renewals (the table and the annotation share it: its steps depend on the range
 // only). Counted at a proxy in front of the real store, on a new instance (cold), on the next
 // refresh (warm: the lookback answer is shared, so 3) and on the first refresh after the
-// shared lookback answer has expired.
+// shared lookback answer is due (3 on its path, and the lookback refreshed in the background).
 func TestDashboardRefreshCost(t *testing.T) {
 	t.Parallel()
 	r := startRig(t)
@@ -51,9 +51,18 @@ func TestDashboardRefreshCost(t *testing.T) {
 		refresh("cold", 4)
 		time.Sleep(2 * time.Second)
 		refresh("warm", 3)    // the lookback answer is shared: the instant and the two range queries
-		if lookback == "1m" { // the shared answer lives 10s (one lookback step)
+		if lookback == "1m" { // the shared answer is refreshed every 10s (one lookback step)
 			time.Sleep(11 * time.Second)
+			// Due: the refresh reads the answer it has while a newer one is fetched in the
+			// background (one more request, off the refresh's path), which then serves.
+			before := storeRequests(gw)
 			refresh("lookback due", 4)
+			for deadline := time.Now().Add(10 * time.Second); storeRequests(gw)-before < 4; time.Sleep(50 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no background lookback after the due refresh: %d requests", storeRequests(gw)-before)
+				}
+			}
+			refresh("after the background lookback", 3)
 		}
 	}
 }
