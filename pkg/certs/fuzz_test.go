@@ -117,7 +117,7 @@ func decodeObservations(data []byte) []Observation {
 		if o.Present {
 			o.Seconds = secs
 		} else if !math.IsNaN(secs) {
-			o.ExpiresAt = testNow.Add(secondsToDuration(secs))
+			o.ExpiresAt = testNow.Add(SecondsToDuration(secs))
 		}
 		obs = append(obs, o)
 	}

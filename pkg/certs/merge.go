@@ -124,7 +124,7 @@ func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds,
 			c.Present = true
 			c.DaysRemaining = s / secondsPerDay
 			if !math.IsNaN(s) {
-				c.ExpiresAt = now.Add(secondsToDuration(s))
+				c.ExpiresAt = now.Add(SecondsToDuration(s))
 			}
 			c.Status = th.Status(c.Category, c.DaysRemaining)
 			c.Source = a.presentVers.String()
@@ -149,10 +149,11 @@ func pathBeats(o, winner *Observation) bool {
 	return !hasPath(winner.Labels) && hasPath(o.Labels)
 }
 
-// secondsToDuration converts without the undefined behaviour of converting an
-// out-of-range float to int64: ±Inf and absurd values clamp to the largest
-// representable duration (about 292 years).
-func secondsToDuration(s float64) time.Duration {
+// SecondsToDuration converts seconds (a store's value) to a duration without the undefined
+// behaviour of converting an out-of-range float to int64: ±Inf and absurd values clamp to the
+// largest representable duration (about 292 years). Every value read from a store goes
+// through it.
+func SecondsToDuration(s float64) time.Duration {
 	const limit = float64(math.MaxInt64) / float64(time.Second)
 	switch {
 	case s >= limit:

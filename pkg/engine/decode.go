@@ -183,5 +183,8 @@ func DecodeRenewals(v prom.Value, step time.Duration) ([]certs.Renewal, error) {
 	return certs.MergeRenewals(out), nil
 }
 
-// seconds converts seconds remaining to a duration at millisecond precision (Prometheus').
-func seconds(s float64) time.Duration { return time.Duration(math.Round(s*1000)) * time.Millisecond }
+// seconds converts seconds remaining to a duration at millisecond precision (Prometheus'),
+// clamped as certs.SecondsToDuration (a store may answer +Inf).
+func seconds(s float64) time.Duration {
+	return certs.SecondsToDuration(s).Round(time.Millisecond)
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -143,5 +144,24 @@ func TestRenewalsStepsEndAtTheQueryTime(t *testing.T) {
 		if !got.End.Equal(end) || got.End.Sub(got.Start)%tt.step != 0 || got.Start.After(end.Add(-tt.span)) || got.Start.Before(end.Add(-tt.span-tt.step)) {
 			t.Errorf("span %s step %s: asked %s .. %s (%d steps), want steps ending at %s covering the span", tt.span, tt.step, got.Start, got.End, steps, end)
 		}
+	}
+}
+
+// A store answering +Inf seconds remaining (a broken exporter) gives an expiry about 292
+// years on, never one before the event: the conversion clamps instead of overflowing.
+func TestDecodeRenewalsClampsInfinity(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	meta := func(p string) prom.Labels {
+		return append(pairs("cluster", "c1", "node", "1", "logical_name", "proxy"), prom.Label{Name: promql.LabelPart, Value: p})
+	}
+	got, err := DecodeRenewals(prom.Matrix{
+		{Metric: meta(promql.PartAfter), Points: []prom.Point{{T: t0.UnixMilli(), V: math.Inf(1)}}},
+		{Metric: meta(promql.PartBefore), Points: []prom.Point{{T: t0.UnixMilli(), V: 86400}}},
+	}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ExpiresAfter.Before(t0.Add(290*365*24*time.Hour)) {
+		t.Fatalf("+Inf seconds remaining: %+v, want an expiry about 292 years on", got)
 	}
 }
