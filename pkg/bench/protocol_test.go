@@ -172,7 +172,7 @@ type protocolResult struct {
 	series, seriesLive                  pairStats
 	seriesFrames, seriesPoints          int
 	refreshWarm, refreshDue             pairStats
-	refreshRequests                     []int // per refresh, warm then lookback due
+	refreshRequests                     []int // per refresh, warm then new instance
 	panels                              int
 	refreshFailed                       map[string]int // panel queries that failed, by error, over every refresh
 	tableArrow, daysArrow, seriesArrow  int
@@ -262,7 +262,8 @@ func protocolScale(b *testing.B, clusters int) protocolResult {
 
 // refreshes fires every panel query of the bundled dashboard at once (one QueryData call per
 // panel, as Grafana does) over the series range, on the warm instance (its lookback answer
-// shared) and on a new instance (lookback due), against the raw fetches a refresh needs at
+// shared, or refreshed in the background when due) and on a new instance (its first refresh
+// waits for a lookback), against the raw fetches a refresh needs at
 // the same moment (the instant, and the range at the panels' step, concurrently), counting
 // the Prometheus requests of every refresh.
 func (r *protoRig) refreshes(b *testing.B, span, step time.Duration) (warm, due pairStats, requests []int, panels int, failed map[string]int) {
@@ -361,7 +362,7 @@ func reportProtocol(rs []protocolResult) {
 		}
 		row("series 2m @5s (live)", r.seriesLive, "")
 		row("refresh warm (wall)", r.refreshWarm, fmt.Sprintf("%d panel queries", r.panels))
-		row("refresh lookback due", r.refreshDue, fmt.Sprintf("Prometheus requests per refresh %v", r.refreshRequests))
+		row("refresh new instance", r.refreshDue, fmt.Sprintf("Prometheus requests per refresh, warm then new instance %v", r.refreshRequests))
 		for e, n := range r.refreshFailed {
 			fmt.Printf("%-7d refresh: %d panel queries failed: %s\n", r.certs, n, e)
 		}
