@@ -74,3 +74,61 @@ func metaType(f *data.Frame) any {
 	}
 	return f.Meta.Type
 }
+
+// checkNumericLong applies the numeric-long contract the way alerting's reader does
+// (github.com/grafana/dataplane sdata/numeric, long.go), strictly:
+//
+//   - exactly one frame, typed numeric-long, version 0.x with x >= 1;
+//   - "no data" is that frame without fields;
+//   - otherwise string fields and exactly one numeric field (not a time), all of one length:
+//     each row is one number labelled by the row's strings (label name = field name), finite,
+//     and the label sets are unique across rows.
+//
+// It returns the values keyed by their labels' string, as checkNumericMulti does.
+func checkNumericLong(frs data.Frames) (map[string]float64, error) {
+	if len(frs) != 1 {
+		return nil, fmt.Errorf("%d frames, want exactly one numeric-long frame", len(frs))
+	}
+	f := frs[0]
+	if f.Meta == nil || f.Meta.Type != data.FrameTypeNumericLong {
+		return nil, fmt.Errorf("type %v, want %s", metaType(f), data.FrameTypeNumericLong)
+	}
+	if v := f.Meta.TypeVersion; v[0] != 0 || v[1] < 1 {
+		return nil, fmt.Errorf("type version %v, want 0.1 or a later 0.x", v)
+	}
+	out := map[string]float64{}
+	if len(f.Fields) == 0 {
+		return out, nil // no data
+	}
+	var value *data.Field
+	var strs []*data.Field
+	for _, fl := range f.Fields {
+		switch {
+		case fl.Type() == data.FieldTypeString:
+			strs = append(strs, fl)
+		case fl.Type().Numeric() && !fl.Type().Time() && value == nil:
+			value = fl
+		default:
+			return nil, fmt.Errorf("field %q (%s): want string fields and one number", fl.Name, fl.Type())
+		}
+	}
+	if value == nil {
+		return nil, fmt.Errorf("no numeric field")
+	}
+	for row := 0; row < value.Len(); row++ {
+		labels := data.Labels{}
+		for _, s := range strs {
+			labels[s.Name] = s.At(row).(string)
+		}
+		v, err := value.FloatAt(row)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("row %d: value %v (%v) is not a finite number", row, v, err)
+		}
+		key := labels.String()
+		if _, dup := out[key]; dup {
+			return nil, fmt.Errorf("row %d: labels %s repeat", row, key)
+		}
+		out[key] = v
+	}
+	return out, nil
+}

@@ -397,7 +397,7 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		}
 	})
 
-	t.Run("alerting reads numeric-multi frames", func(t *testing.T) {
+	t.Run("alerting reads one numeric-long frame, panels numeric-multi frames, with the same instances", func(t *testing.T) {
 		// The alert scheduler runs without a user and marks its requests with FromAlert.
 		headers := map[string]string{backend.FromAlertHeaderName: "true"}
 		alertQuery := func(refID string, model map[string]any) backend.DataQuery {
@@ -408,32 +408,57 @@ func TestProtocolAgainstRealPrometheus(t *testing.T) {
 		// An open recording proxy shows what the plugin's HTTP client sent to Prometheus.
 		recorder := startAuthProxy(t, r.prom.URL, "", "")
 		viaRecorder := pluginproc.DS{ID: 5, UID: "rscerts-alerting", URL: recorder.URL, Updated: savedAt(0)}
-		resp := p.Query(t, viaRecorder, nil, headers,
+		queries := []backend.DataQuery{
 			alertQuery("A", map[string]any{"queryType": "days", "groupBy": "certificate"}),
 			alertQuery("B", map[string]any{"queryType": "days", "category": "user-managed"}),
 			alertQuery("C", map[string]any{"queryType": "days", "clusters": []string{"no-such-cluster"}}),
-		)
-		for _, ref := range []string{"A", "B"} {
-			r := resp.Responses[ref]
-			if r.Error != nil {
-				t.Fatalf("%s: %v", ref, r.Error)
+			alertQuery("D", map[string]any{"queryType": "days", "value": "expires", "groupBy": "cluster"}),
+		}
+		// Both at one instant: the alert's and the panel's request read the same answers.
+		at := time.Now()
+		for i := range queries {
+			queries[i].TimeRange = backend.TimeRange{From: at.Add(-time.Hour), To: at}
+		}
+		alert := p.Query(t, viaRecorder, nil, headers, queries...)
+		panel := p.Query(t, viaRecorder, pluginproc.GrafanaUser, nil, queries...)
+		for _, ref := range []string{"A", "B", "D"} {
+			a, pn := alert.Responses[ref], panel.Responses[ref]
+			if a.Error != nil || pn.Error != nil {
+				t.Fatalf("%s: %v / %v", ref, a.Error, pn.Error)
 			}
-			values, err := checkNumericMulti(r.Frames)
+			values, err := checkNumericLong(a.Frames)
 			if err != nil {
-				t.Fatalf("%s: %v", ref, err)
+				t.Fatalf("%s (alert): %v", ref, err)
 			}
-			if len(values) == 0 {
-				t.Fatalf("%s: no values", ref)
+			multi, err := checkNumericMulti(pn.Frames)
+			if err != nil {
+				t.Fatalf("%s (panel): %v", ref, err)
 			}
-			for _, f := range r.Frames {
-				fl := f.Fields[0]
-				if fl.Name != "Days remaining" || fl.Config == nil || fl.Config.Unit != "d" || fl.Labels["cluster"] == "" {
-					t.Fatalf("%s: value field %q config %+v labels %v", ref, fl.Name, fl.Config, fl.Labels)
+			if len(values) == 0 || len(values) != len(multi) {
+				t.Fatalf("%s: %d alert instances, %d panel values", ref, len(values), len(multi))
+			}
+			for k, v := range multi {
+				// Days remaining count down between the two requests; an expiry does not move.
+				if got, ok := values[k]; !ok || math.Abs(got-v) > 0.01 {
+					t.Errorf("%s: panel value %s = %v, alert instance %v (present %v)", ref, k, v, got, ok)
+				}
+			}
+			value := a.Frames[0].Fields[len(a.Frames[0].Fields)-1]
+			wantName, wantUnit := "Days remaining", "d"
+			if ref == "D" {
+				wantName, wantUnit = "Expires at", "dateTimeAsIso"
+			}
+			if value.Name != wantName || value.Config == nil || value.Config.Unit != wantUnit {
+				t.Fatalf("%s: value field %q config %+v", ref, value.Name, value.Config)
+			}
+			for _, f := range pn.Frames {
+				if fl := f.Fields[0]; fl.Name != wantName || fl.Config == nil || fl.Config.Unit != wantUnit || fl.Config.DisplayNameFromDS == "" || fl.Labels["cluster"] == "" {
+					t.Fatalf("%s: panel value field %q config %+v labels %v", ref, fl.Name, fl.Config, fl.Labels)
 				}
 			}
 		}
-		none := resp.Responses["C"]
-		if values, err := checkNumericMulti(none.Frames); none.Error != nil || err != nil || len(values) != 0 {
+		none := alert.Responses["C"]
+		if values, err := checkNumericLong(none.Frames); none.Error != nil || err != nil || len(values) != 0 {
 			t.Fatalf("no match must be the no-data frame: error %v, contract %v, %d values", none.Error, err, len(values))
 		}
 		if n := recorder.alertRequests("true"); n == 0 {

@@ -17,30 +17,70 @@ const (
 	ExpiresAt                  // Expires at, Unix milliseconds: alert templates print it as a date
 )
 
-// Days is one numeric-multi frame per row, for alert rules and stat panels.
+// Days is one numeric-multi frame per row, for stat panels: each value has its display name.
 func Days(rows []certs.Certificate, by certs.GroupBy, v Value) data.Frames {
 	if len(rows) == 0 {
 		return data.Frames{NoData(data.FrameTypeNumericMulti)}
 	}
 	out := make(data.Frames, 0, len(rows))
 	for _, c := range rows {
-		name, value, config := FieldDays, c.DaysRemaining, daysConfig(DisplayName(c.Identity, by))
-		switch v {
-		case DaysBehind:
-			name, value = FieldDaysBehind, c.DaysBehind
-		case ExpiresAt:
-			name, value = FieldExpiresAt, math.NaN()
-			if !c.ExpiresAt.IsZero() {
-				value = float64(c.ExpiresAt.UnixMilli())
-			}
-			config.Unit = UnitDateTime
-		}
+		name, value, unit := daysValue(c, v)
+		config := daysConfig(DisplayName(c.Identity, by))
+		config.Unit = unit
 		field := data.NewField(name, Labels(c.Identity, c.Category, by), []float64{value}).SetConfig(config)
 		f := data.NewFrame("days", field)
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericMulti, TypeVersion: dataplaneVersion}
 		out = append(out, f)
 	}
 	return out
+}
+
+// DaysLong is Days as one dataplane numeric-long frame, for alert rules: a string field per
+// label of the grouping (named as Labels names them), then the value field, one row per
+// result. Alerting reads each row as one instance labelled by the row's strings: exactly the
+// instances and labels of Days' frames, with no per-value display name, for a fraction of the
+// cost (at 10,000 certificates 0.6 MB of Arrow instead of 14 MB, and 17 times less time to
+// encode and decode: docs/performance.md).
+func DaysLong(rows []certs.Certificate, by certs.GroupBy, v Value) *data.Frame {
+	if len(rows) == 0 {
+		return NoData(data.FrameTypeNumericLong)
+	}
+	names := LabelNames(by)
+	columns := make([][]string, len(names))
+	for i := range columns {
+		columns[i] = make([]string, len(rows))
+	}
+	values := make([]float64, len(rows))
+	name, unit := "", ""
+	for r, c := range rows {
+		labels := Labels(c.Identity, c.Category, by)
+		for i, n := range names {
+			columns[i][r] = labels[n]
+		}
+		name, values[r], unit = daysValue(c, v)
+	}
+	f := data.NewFrame("days")
+	for i, n := range names {
+		f.Fields = append(f.Fields, data.NewField(n, nil, columns[i]))
+	}
+	f.Fields = append(f.Fields, data.NewField(name, nil, values).SetConfig(&data.FieldConfig{Unit: unit}))
+	f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericLong, TypeVersion: dataplaneVersion}
+	return f
+}
+
+// daysValue is the field name, value and unit a days frame reports for the row.
+func daysValue(c certs.Certificate, v Value) (name string, value float64, unit string) {
+	switch v {
+	case DaysBehind:
+		return FieldDaysBehind, c.DaysBehind, UnitDays
+	case ExpiresAt:
+		value = math.NaN()
+		if !c.ExpiresAt.IsZero() {
+			value = float64(c.ExpiresAt.UnixMilli())
+		}
+		return FieldExpiresAt, value, UnitDateTime
+	}
+	return FieldDays, c.DaysRemaining, UnitDays
 }
 
 // NoData is the dataplane "no data" answer: one typed frame without fields, which

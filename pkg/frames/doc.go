@@ -6,7 +6,8 @@
 //     (float64, unit d), Expires at, Status, Source, Path, Days behind (float64, unit d).
 //   - Days: dataplane numeric-multi 0.1, one frame per result with one "Days remaining" field
 //     (or "Days behind", or "Expires at" in Unix milliseconds: see Value) labelled by the
-//     groupBy's labels; no result = the dataplane "no data" frame.
+//     groupBy's labels; no result = the dataplane "no data" frame. For alert rules,
+//     DaysLong: the same results as one numeric-long 0.1 frame, the labels as string fields.
 //   - Renewals: one table frame, fields Time, Cluster, Node, Certificate, Category, Expires
 //     before, Expires after, Days before, Days after.
 //   - Timeseries: dataplane timeseries-multi 0.1, frames of Time + Days remaining.
@@ -46,6 +47,18 @@ const (
 )
 
 var dataplaneVersion = data.FrameTypeVersion{0, 1}
+
+// LabelNames are the names of Labels' labels for the grouping, in the order of DaysLong's
+// string fields.
+func LabelNames(by certs.GroupBy) []string {
+	switch by {
+	case certs.GroupByCluster:
+		return []string{"cluster"}
+	case certs.GroupByCertificate:
+		return []string{"cluster", "certificate", "category"}
+	}
+	return []string{"cluster", "node", "certificate", "category"}
+}
 
 // Labels returns the labels that identify one result of the given grouping.
 func Labels(id certs.Identity, category certs.Category, by certs.GroupBy) data.Labels {

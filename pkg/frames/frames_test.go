@@ -189,3 +189,82 @@ func BenchmarkTimeseries1k(b *testing.B) {
 		_ = Timeseries(series, certs.GroupByNode)
 	}
 }
+
+// DaysLong holds exactly Days' instances: each row, read as alerting's numeric-long reader
+// reads it (string fields as labels), has the labels and value of one of Days' frames, for
+// every grouping and value; no result is the typed no-data frame.
+func TestDaysLongHasDaysInstances(t *testing.T) {
+	rows := fleet(30)
+	rows[4].DaysRemaining, rows[4].DaysBehind = math.NaN(), math.NaN() // an unreadable row stays NaN
+	rows[7].ExpiresAt = time.Time{}
+	for _, by := range []certs.GroupBy{certs.GroupByNode, certs.GroupByCertificate, certs.GroupByCluster} {
+		for _, v := range []Value{DaysRemaining, DaysBehind, ExpiresAt} {
+			multi := map[string]float64{}
+			var name, unit string
+			for _, f := range Days(rows, by, v) {
+				fl := f.Fields[0]
+				multi[fl.Labels.String()] = fl.At(0).(float64)
+				name, unit = fl.Name, fl.Config.Unit
+			}
+			f := DaysLong(rows, by, v)
+			if f.Meta == nil || f.Meta.Type != data.FrameTypeNumericLong || f.Meta.TypeVersion != dataplaneVersion {
+				t.Fatalf("%s/%d: meta %+v", by, v, f.Meta)
+			}
+			value := f.Fields[len(f.Fields)-1]
+			if value.Name != name || value.Config == nil || value.Config.Unit != unit || len(f.Fields) != len(LabelNames(by))+1 {
+				t.Fatalf("%s/%d: %d fields, value %q unit %+v; want %q %q", by, v, len(f.Fields), value.Name, value.Config, name, unit)
+			}
+			long := map[string]float64{}
+			for row := 0; row < f.Rows(); row++ {
+				labels := data.Labels{}
+				for _, s := range f.Fields[:len(f.Fields)-1] {
+					labels[s.Name] = s.At(row).(string)
+				}
+				long[labels.String()] = value.At(row).(float64)
+			}
+			same := len(long) == len(multi) && f.Rows() == len(rows)
+			for k, want := range multi {
+				got, ok := long[k]
+				same = same && ok && (got == want || math.IsNaN(got) && math.IsNaN(want))
+			}
+			if !same {
+				t.Errorf("%s/%d: long %v\nmulti %v", by, v, long, multi)
+			}
+		}
+	}
+	if f := DaysLong(nil, certs.GroupByNode, DaysRemaining); f.Meta.Type != data.FrameTypeNumericLong || len(f.Fields) != 0 {
+		t.Errorf("no result: %+v, want the typed frame without fields", f)
+	}
+}
+
+// BenchmarkDaysArrow10k is what 10,000 alert instances cost on the wire, per format: build,
+// Arrow encoding (the plugin's side) and decoding (Grafana's).
+func BenchmarkDaysArrow10k(b *testing.B) {
+	rows := fleet(10000)
+	for _, c := range []struct {
+		name  string
+		build func() data.Frames
+	}{
+		{"numeric-multi", func() data.Frames { return Days(rows, certs.GroupByNode, DaysRemaining) }},
+		{"numeric-long", func() data.Frames { return data.Frames{DaysLong(rows, certs.GroupByNode, DaysRemaining)} }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			size := 0
+			for b.Loop() {
+				enc, err := c.build().MarshalArrow()
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = 0
+				for _, e := range enc {
+					size += len(e)
+				}
+				if _, err := data.UnmarshalArrowFrames(enc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(size), "arrow-bytes")
+		})
+	}
+}

@@ -16,8 +16,9 @@ type QueryType string
 const (
 	// QueryCertificates returns one table: a row per certificate (or group).
 	QueryCertificates QueryType = "certificates"
-	// QueryDays returns dataplane numeric-multi frames, one per certificate (or group), for
-	// alert rules and stat panels.
+	// QueryDays returns one number per certificate (or group), for alert rules and stat
+	// panels: dataplane numeric-multi frames, one per number, or for an alert rule's request
+	// one numeric-long frame with the same instances (package frames).
 	QueryDays QueryType = "days"
 	// QueryTimeseries returns dataplane timeseries-multi frames of days remaining over time.
 	QueryTimeseries QueryType = "timeseries"

@@ -119,28 +119,37 @@ func TestGoldenFrames(t *testing.T) {
 		name  string
 		model map[string]any
 		tr    backend.TimeRange
+		// alerting marks the request FromAlert, as alert rule evaluations are.
+		alerting bool
 	}{
-		{"certificates_node", map[string]any{"queryType": "certificates"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"certificates_certificate", map[string]any{"queryType": "certificates", "groupBy": "certificate"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"certificates_cluster", map[string]any{"queryType": "certificates", "groupBy": "cluster"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"certificates_user_managed_c2", map[string]any{"queryType": "certificates", "category": "user-managed", "clusters": []string{"c2.example.com"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"days_node", map[string]any{"queryType": "days"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"days_certificate", map[string]any{"queryType": "days", "groupBy": "certificate"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"days_cluster", map[string]any{"queryType": "days", "groupBy": "cluster"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"days_missing_only", map[string]any{"queryType": "days", "statuses": []string{"missing"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"days_no_data", map[string]any{"queryType": "days", "clusters": []string{"nowhere"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}},
-		{"timeseries_node", map[string]any{"queryType": "timeseries", "clusters": []string{"c1.example.com"}}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
-		{"timeseries_certificate", map[string]any{"queryType": "timeseries", "groupBy": "certificate", "category": "auto-rotated"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
-		{"timeseries_cluster", map[string]any{"queryType": "timeseries", "groupBy": "cluster"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
-		{"timeseries_node_limit", map[string]any{"queryType": "timeseries", "limit": 3}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}},
-		{"renewals_node", map[string]any{"queryType": "renewals"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
-		{"renewals_auto_rotated_none", map[string]any{"queryType": "renewals", "category": "auto-rotated"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}},
+		{"certificates_node", map[string]any{"queryType": "certificates"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"certificates_certificate", map[string]any{"queryType": "certificates", "groupBy": "certificate"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"certificates_cluster", map[string]any{"queryType": "certificates", "groupBy": "cluster"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"certificates_user_managed_c2", map[string]any{"queryType": "certificates", "category": "user-managed", "clusters": []string{"c2.example.com"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_node", map[string]any{"queryType": "days"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_certificate", map[string]any{"queryType": "days", "groupBy": "certificate"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_cluster", map[string]any{"queryType": "days", "groupBy": "cluster"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_missing_only", map[string]any{"queryType": "days", "statuses": []string{"missing"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_no_data", map[string]any{"queryType": "days", "clusters": []string{"nowhere"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, false},
+		{"days_node_alerting", map[string]any{"queryType": "days"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, true},
+		{"days_cluster_expires_alerting", map[string]any{"queryType": "days", "groupBy": "cluster", "value": "expires"}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, true},
+		{"days_no_data_alerting", map[string]any{"queryType": "days", "clusters": []string{"nowhere"}}, backend.TimeRange{From: inst.Time.Add(-time.Hour), To: inst.Time}, true},
+		{"timeseries_node", map[string]any{"queryType": "timeseries", "clusters": []string{"c1.example.com"}}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}, false},
+		{"timeseries_certificate", map[string]any{"queryType": "timeseries", "groupBy": "certificate", "category": "auto-rotated"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}, false},
+		{"timeseries_cluster", map[string]any{"queryType": "timeseries", "groupBy": "cluster"}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}, false},
+		{"timeseries_node_limit", map[string]any{"queryType": "timeseries", "limit": 3}, backend.TimeRange{From: rng.Range.Start, To: rng.Range.End}, false},
+		{"renewals_node", map[string]any{"queryType": "renewals"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}, false},
+		{"renewals_auto_rotated_none", map[string]any{"queryType": "renewals", "category": "auto-rotated"}, backend.TimeRange{From: ren.Range.Start, To: ren.Range.End}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, _ := json.Marshal(tc.model)
 			q := backend.DataQuery{RefID: "A", JSON: raw, TimeRange: tc.tr, Interval: time.Second, MaxDataPoints: 1000}
-			resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+			req := &backend.QueryDataRequest{Queries: []backend.DataQuery{q}}
+			if tc.alerting {
+				req.Headers = map[string]string{backend.FromAlertHeaderName: "true"}
+			}
+			resp, err := ds.QueryData(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
 			}

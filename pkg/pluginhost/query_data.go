@@ -26,6 +26,9 @@ const maxParallelQueries = 8
 // gets its own error response and never affects its siblings.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
+	// Alert rule evaluations (and their previews) carry FromAlert: their days frames are one
+	// numeric-long frame (frames.DaysLong), panels get one numeric-multi frame per value.
+	alerting := req.Headers[backend.FromAlertHeaderName] == "true"
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, maxParallelQueries)
@@ -35,7 +38,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 		go func(q backend.DataQuery) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			r := d.safeQuery(ctx, q)
+			r := d.safeQuery(ctx, q, alerting)
 			mu.Lock()
 			resp.Responses[q.RefID] = r
 			mu.Unlock()
@@ -47,17 +50,17 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 
 // safeQuery turns a panic in one query into that query's error, so the plugin process and
 // the other queries survive.
-func (d *Datasource) safeQuery(ctx context.Context, q backend.DataQuery) (r backend.DataResponse) {
+func (d *Datasource) safeQuery(ctx context.Context, q backend.DataQuery, alerting bool) (r backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
 			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			r = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, "internal error while running the query (see the plugin log)")
 		}
 	}()
-	return d.query(ctx, q)
+	return d.query(ctx, q, alerting)
 }
 
-func (d *Datasource) query(ctx context.Context, q backend.DataQuery) backend.DataResponse {
+func (d *Datasource) query(ctx context.Context, q backend.DataQuery, alerting bool) backend.DataResponse {
 	if d.configErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.configErr.Error())
 	}
@@ -78,6 +81,8 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery) backend.Dat
 		warnings = snap.Warnings
 		if qm.QueryType == models.QueryCertificates {
 			frs = data.Frames{frames.Table(snap.Certificates, d.settings.DriftDays)}
+		} else if alerting {
+			frs = data.Frames{frames.DaysLong(snap.Certificates, qm.GroupBy, daysValue(qm.Value))}
 		} else {
 			frs = frames.Days(snap.Certificates, qm.GroupBy, daysValue(qm.Value))
 		}
