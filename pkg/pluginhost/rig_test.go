@@ -113,7 +113,8 @@ func (r *rig) expiry(t *testing.T, c ref) time.Time {
 
 // storedExpiries are the expiries the store's v2 samples of the certificate imply (value,
 // seconds left, plus timestamp) over the last ten minutes, oldest first. A frozen rig's
-// implied expiry grows with the sample's time; v1's value, the expiry itself, never moves.
+// implied expiry grows with the sample's time. v1 reports the same seconds left (the simulator
+// serves one clock to both versions), so v2's samples are enough.
 func (r *rig) storedExpiries(t *testing.T, c ref) []time.Time {
 	t.Helper()
 	var out []time.Time
