@@ -31,12 +31,19 @@ type lookbacks struct {
 	mu      sync.Mutex
 	newest  map[string]time.Time // selection -> evaluation time of the newest answer to read
 	pending map[string]bool      // selection -> a background refresh is in flight
+	// last is, per selection, the query time last asked about and the answer given: queries of
+	// one dashboard refresh carry the same time, and must all read the same answer, or an
+	// answer landing from the background mid-refresh splits them between two instant
+	// expressions (two recent windows) and the refresh costs a request more.
+	last map[string]servedAt
 
 	// background refreshes run under ctx, canceled (and waited for) by close.
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
+
+type servedAt struct{ at, answer time.Time }
 
 // maxLookbacks bounds the selections (version choices) remembered.
 const maxLookbacks = 8
@@ -54,17 +61,28 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	ctx, cancel := context.WithCancel(context.Background())
 	// Kept a little past the stale period: a query within it must find the answer.
 	return &lookbacks{prom: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
-		newest: map[string]time.Time{}, pending: map[string]bool{}, ctx: ctx, cancel: cancel}
+		newest: map[string]time.Time{}, pending: map[string]bool{}, last: map[string]servedAt{}, ctx: ctx, cancel: cancel}
 }
 
 // evalTime is when the lookback answer a query at `at` reads was (or is now) evaluated: the
 // newest one when it is younger than the refresh period and not after at (a query of the
 // past gets its own); the newest one still, when younger than staleFor, while fetch gets a
 // newer one at `at` in the background; else, or when now is set, at itself (the caller
-// fetches it).
+// fetches it). Without now, a query at the time last asked about reads the answer given then.
 func (l *lookbacks) evalTime(selection string, at time.Time, now bool, fetch func(ctx context.Context, at time.Time) error) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if last, ok := l.last[selection]; ok && !now && last.at.Equal(at) {
+		return last.answer
+	}
+	answer := l.answerAt(selection, at, now, fetch)
+	if !now {
+		l.last[selection] = servedAt{at, answer}
+	}
+	return answer
+}
+
+func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch func(ctx context.Context, at time.Time) error) time.Time {
 	e, ok := l.newest[selection]
 	if !now && ok && !e.After(at) {
 		age := at.Sub(e)
@@ -105,6 +123,7 @@ func (l *lookbacks) background(selection string, at time.Time, fetch func(ctx co
 func (l *lookbacks) remember(selection string, at time.Time) {
 	if _, ok := l.newest[selection]; !ok && len(l.newest) >= maxLookbacks {
 		clear(l.newest)
+		clear(l.last)
 	}
 	l.newest[selection] = at
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,9 @@ func (p *lookbackProm) asked() []time.Time {
 	return append([]time.Time(nil), p.lookbacks...)
 }
 
+// window finds an instant expression's recent window ("[1m6s]").
+var window = regexp.MustCompile(`\[[0-9][^\]]*\]`)
+
 // Past its refresh period, the shared lookback answer keeps serving while a newer one is
 // fetched in the background: the query does not wait for the lookback (the costliest request),
 // its recent window covers the answer's whole age, and the newer answer serves once it is in.
@@ -127,6 +131,15 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 			t.Fatalf("the background answer at %s never became the one read (newest %s)", t1, newest)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	// A query of the same refresh as the due one (the same time) reads what that one read
+	// even though a newer answer is in: one instant expression per refresh.
+	query(t1.Add(time.Second))
+	p.mu.Lock()
+	again := p.recent[len(p.recent)-1]
+	p.mu.Unlock()
+	if again != last {
+		t.Fatalf("two queries at %s asked two instant expressions (recent windows %s and %s)", t1.Add(time.Second), window.FindString(last), window.FindString(again))
 	}
 	query(t1.Add(2 * time.Second)) // reads t1's answer: no request
 	if got := p.asked(); len(got) != 2 {
