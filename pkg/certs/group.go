@@ -24,6 +24,9 @@ func (by GroupBy) key(id Identity) Identity {
 	return id
 }
 
+// KeepsNode reports whether the grouping's results name a node (one per node).
+func (by GroupBy) KeepsNode() bool { return by.key(Identity{Node: "n"}).Node != "" }
+
 // Group keeps, per group key, the certificate with the soonest expiry; the
 // kept row is unchanged, so its Node and Certificate name the soonest one and
 // its Status, Source and Path are that row's.

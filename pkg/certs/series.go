@@ -80,10 +80,13 @@ func MergeSeries(in []SeriesIn, customerManagedINE map[string]bool) []Series {
 // minimum at each instant winning, like MergeSeries.
 //
 // A grouped series spans several nodes (or certificates) whose order changes
-// over time; it is named like Group's row at the end of the range: Node,
+// over time; it is named like Group's row at the end of the range:
 // Certificate, Category and Path are those of the member holding the minimum
 // at the last instant of the merged series (ties and point-less groups: the
-// member first by Cluster, Node, Certificate).
+// member first by Cluster, Node, Certificate). It names no node: its Node is
+// empty, so its rank (sorting, SoonestSeries' ties) is the same whether the
+// store sent one series per node or already the soonest node's
+// (promql.PresentAcrossNodes).
 //
 // The result is sorted by Cluster, Node, Certificate. The input is not
 // modified.
@@ -114,6 +117,9 @@ func GroupSeries(s []Series, by GroupBy) []Series {
 		named := nameMember(s, members, pts)
 		g := s[named]
 		g.Points = pts
+		if by.key(g.Identity).Node == "" {
+			g.Node = ""
+		}
 		for _, m := range members {
 			if g.Path != "" {
 				break

@@ -112,20 +112,20 @@ func TestGroupSeries(t *testing.T) {
 		t.Fatalf("by certificate: %d series: %+v", len(byCert), byCert)
 	}
 	// a/api: union of instants, pointwise min; named after node 2 (holds the
-	// min at the last instant, t=3).
-	// Sorted by the named identity: a/1/cm before a/2/api.
-	ga := byCert[1]
-	if ga.Identity != (Identity{"a", "2", "api"}) || ga.Path != "/2/api" {
+	// min at the last instant, t=3: its path), naming no node.
+	// Sorted by cluster and certificate: a/api before a/cm.
+	ga := byCert[0]
+	if ga.Identity != (Identity{"a", "", "api"}) || ga.Path != "/2/api" {
 		t.Errorf("a/api group %+v", ga)
 	}
 	if want := pts(0, 10, 1, 9, 2, 5, 3, 4); !eqPoints(ga.Points, want) {
 		t.Errorf("a/api points %v, want %v", ga.Points, want)
 	}
-	if byCert[0].Identity != (Identity{"a", "1", "cm"}) {
-		t.Errorf("a/cm group %+v", byCert[0].Identity)
+	if byCert[1].Identity != (Identity{"a", "", "cm"}) {
+		t.Errorf("a/cm group %+v", byCert[1].Identity)
 	}
 	// No points at all: the first member by identity names it.
-	if byCert[2].Identity != (Identity{"b", "1", "api"}) || len(byCert[2].Points) != 0 {
+	if byCert[2].Identity != (Identity{"b", "", "api"}) || byCert[2].Path != "/1/api" || len(byCert[2].Points) != 0 {
 		t.Errorf("b/api group %+v", byCert[2])
 	}
 
@@ -137,7 +137,7 @@ func TestGroupSeries(t *testing.T) {
 	if want := pts(0, 10, 1, 2, 2, 5, 3, 4, 4, 1); !eqPoints(gc.Points, want) {
 		t.Errorf("cluster a points %v, want %v", gc.Points, want)
 	}
-	if gc.Identity != (Identity{"a", "1", "cm"}) || gc.Category != UserManaged {
+	if gc.Identity != (Identity{"a", "", "cm"}) || gc.Path != "/1/cm" || gc.Category != UserManaged {
 		t.Errorf("cluster a group %+v", gc)
 	}
 
@@ -152,14 +152,14 @@ func TestGroupSeries(t *testing.T) {
 	}
 	// Tie at the last instant: first by identity.
 	tie := GroupSeries([]Series{mk("a", "2", "x", pts(0, 1)), mk("a", "1", "x", pts(0, 1))}, GroupByCertificate)
-	if tie[0].Node != "1" {
-		t.Errorf("tie named %q, want node 1", tie[0].Node)
+	if tie[0].Path != "/1/x" || tie[0].Node != "" {
+		t.Errorf("tie named by %+v, want node 1's path and no node", tie[0])
 	}
 	// A member with a point at the last instant beats one without, even if
 	// the latter has smaller values earlier.
 	late := GroupSeries([]Series{mk("a", "1", "x", pts(0, 1)), mk("a", "2", "x", pts(5, 100))}, GroupByCertificate)
-	if late[0].Node != "2" {
-		t.Errorf("late named %q, want node 2", late[0].Node)
+	if late[0].Path != "/2/x" {
+		t.Errorf("late named by %q, want node 2's path", late[0].Path)
 	}
 }
 

@@ -37,7 +37,7 @@ func variables() []cog.Builder[dashboard.VariableModel] {
 			Datasource(ds()).
 			Query(dashboard.StringOrMap{Map: map[string]any{"kind": kind, "clusters": clusters}}).
 			Definition(kind).
-			Multi(true).IncludeAll(true).Current(allOpt()).
+			Multi(true).IncludeAll(true).Current(allOpt()).AllValue(allValue).
 			Refresh(dashboard.VariableRefreshOnDashboardLoad).
 			Sort(dashboard.VariableSortAlphabeticalCaseInsensitiveAsc)
 	}
@@ -60,7 +60,7 @@ const (
 	otherTable       = "Active-Active (CRDT) and unrecognised certificates; coloured like user-managed ones, since someone has to look at them." + daysBehind
 	renewalsDesc     = "Every renewal and rotation in the time range, newest first: when the new expiry was first seen, the expiry before and after, and the days remaining just before and after. The same events mark every time series panel (the Renewals annotation). A certificate the table lists for some nodes only was renewed on those alone: check Days behind in the tables below."
 	perClusterDesc   = "The fewest days left of any %s certificate in each cluster, over time: one line per cluster at any fleet size. A line jumps up when its soonest certificate is renewed or rotated (the Renewals annotation marks it); the table lists every certificate."
-	soonestDesc      = "The %d %s certificates, one line per node and certificate, whose days remaining went lowest in the time range, soonest first in the legend; the table lists every one. Pick a cluster (and node) above to see its own."
+	soonestDesc      = "The %d %s certificates, one line per cluster and certificate (its soonest node), whose days remaining went lowest in the time range, soonest first in the legend; the table lists every copy with its node. Pick a cluster (and node) above to see its own."
 	overdueDesc      = "Auto-rotated certificates below 58 days (rotationDaysBeforeExpiry 60 minus rotationGraceDays 2) but not yet below 45: Redis Software missed their rotation, days before its own alert. Rotate with POST /v1/cluster/certificates/rotate."
 	behindDesc       = "Certificate copies more than 1 day (the datasource's driftDays default) behind the newest copy of the same certificate in their cluster: a renewal or rotation skipped these nodes (red in the tables' Days behind column)."
 )
@@ -93,7 +93,7 @@ func Build() (dashboard.Dashboard, error) {
 	b.WithPanel(countStat("Left behind", behindDesc, rowFilter{fieldBehind, "greater", driftDays}, leftBehindColor).Height(8).Span(4))
 
 	// Each category: the complete table beside one line per cluster, then the 20 soonest
-	// per-node lines below (readable at 100 clusters: 100 + 20 lines, not 10,000).
+	// certificates below (readable at 100 clusters: 100 + 20 lines, not 10,000).
 	b.WithRow(dashboard.NewRowBuilder("User-managed certificates"))
 	b.WithPanel(certTable("User-managed certificates", userManagedTable, categoryUserManaged, userManagedSteps(), "Category", "Source", "Path"))
 	for _, p := range categorySeries("user-managed", "user-managed", categoryUserManaged, userManagedSteps) {
@@ -128,13 +128,13 @@ func Build() (dashboard.Dashboard, error) {
 }
 
 // categorySeries is a category's two time series panels: the soonest expiry per cluster
-// (beside the table) and the soonestLimit soonest certificates per node (full width below).
+// (beside the table) and the soonestLimit soonest certificates (full width below).
 // kind names the category in titles; noun in descriptions.
 func categorySeries(kind, noun, category string, steps func() *dashboard.ThresholdsConfigBuilder) []cog.Builder[dashboard.Panel] {
 	title := strings.ToUpper(kind[:1]) + kind[1:]
 	return []cog.Builder[dashboard.Panel]{
 		daysSeries(title+": soonest expiry per cluster", fmt.Sprintf(perClusterDesc, noun), category, perCluster, steps()),
-		daysSeries(fmt.Sprintf("%d soonest %s certificates", soonestLimit, kind), fmt.Sprintf(soonestDesc, soonestLimit, noun), category, soonestNodes, steps()).Span(24),
+		daysSeries(fmt.Sprintf("%d soonest %s certificates", soonestLimit, kind), fmt.Sprintf(soonestDesc, soonestLimit, noun), category, soonestCertificates, steps()).Span(24),
 	}
 }
 

@@ -221,6 +221,12 @@ func TestVariables(t *testing.T) {
 		if v["type"] != "query" || q["kind"] != kind || v["multi"] != true || v["includeAll"] != true {
 			t.Errorf("variable %s: %v", name, v)
 		}
+		// A custom all value, which the front end sends as no filter (src/variables.ts): a
+		// cluster or node that appeared after the dashboard loaded is shown, and the time series
+		// ask the store for no node.
+		if v["allValue"] != allValue {
+			t.Errorf("variable %s: allValue %v, want %q", name, v["allValue"], allValue)
+		}
 	}
 	if q := got["node"]["query"].(map[string]any); !reflect.DeepEqual(q["clusters"], []any{"$cluster"}) {
 		t.Errorf("node variable does not follow $cluster: %v", q)

@@ -170,8 +170,11 @@ type seriesLines struct {
 var (
 	// perCluster is one line per cluster: the soonest expiry of any certificate in it.
 	perCluster = seriesLines{groupByCluster, 0}
-	// soonestNodes is the soonestLimit per-node lines whose days went lowest in the range.
-	soonestNodes = seriesLines{groupByNode, soonestLimit}
+	// soonestCertificates is the soonestLimit lines, one per cluster and certificate (its
+	// soonest node), whose days went lowest in the range. Not per node: no time series panel
+	// groups by node, so the store aggregates the nodes away (promql.PresentAcrossNodes)
+	// and a fleet's range answer stays under the response limit; the tables name the nodes.
+	soonestCertificates = seriesLines{groupByCertificate, soonestLimit}
 )
 
 // daysSeries plots days remaining over time, threshold bands behind the lines. Every time

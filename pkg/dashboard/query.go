@@ -23,10 +23,15 @@ const (
 	queryTimeseries   = "timeseries"
 	// queryRenewals lists renewal and rotation events over the time range (one row per node
 	// and certificate renewed); it accepts groupBy node only.
-	queryRenewals  = "renewals"
-	groupByNode    = "node"
-	groupByCluster = "cluster"
-	// soonestLimit is how many per-node lines a time series panel draws: the series whose
+	queryRenewals      = "renewals"
+	groupByNode        = "node"
+	groupByCertificate = "certificate"
+	groupByCluster     = "cluster"
+	// allValue is the cluster and node variables' "All": the front end reads it as no filter
+	// (src/variables.ts), so a cluster or node that appeared after the dashboard loaded is
+	// shown, and the time series ask the store for no node (engine.Request.RangeExpr).
+	allValue = "*"
+	// soonestLimit is how many lines a top time series panel draws: the series whose
 	// days remaining went lowest in the time range (the tables list every certificate).
 	soonestLimit = 20
 )

@@ -9,12 +9,14 @@ import (
 	"github.com/seed/rscerts/pkg/certs"
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/models"
+	"github.com/seed/rscerts/pkg/promql"
 )
 
 // TestTimeSeriesReadableAtAnySize: every category draws one line per cluster and the 20
-// soonest per-node lines, never one line per certificate and node (10,000 at 100 clusters);
-// every time series query sends the same PromQL, so a refresh reads the range once; the
-// tables stay complete and sorted soonest first.
+// soonest certificates, never one line per certificate and node (10,000 at 100 clusters);
+// every time series query sends the same PromQL, so a refresh reads the range once, and with
+// the variables at "All" (no filter) that PromQL asks for no node, so a fleet's answer is one
+// series per certificate; the tables stay complete and sorted soonest first.
 func TestTimeSeriesReadableAtAnySize(t *testing.T) {
 	type kinds struct{ perCluster, soonest int }
 	seen := map[string]*kinds{}
@@ -48,19 +50,27 @@ func TestTimeSeriesReadableAtAnySize(t *testing.T) {
 			if !strings.Contains(title, "per cluster") {
 				t.Errorf("%s: one line per cluster, and the title does not say so", title)
 			}
-		case q.GroupBy == certs.GroupByNode && q.Limit == soonestLimit:
+		case q.GroupBy == certs.GroupByCertificate && q.Limit == soonestLimit:
 			k.soonest++
 			if !strings.HasPrefix(title, fmt.Sprintf("%d soonest ", soonestLimit)) {
 				t.Errorf("%s: a top %d, and the title does not say so", title, soonestLimit)
 			}
-			if desc, _ := p["description"].(string); !strings.Contains(desc, "the table lists every one") {
+			if desc, _ := p["description"].(string); !strings.Contains(desc, "the table lists every copy") {
 				t.Errorf("%s: the description does not point to the complete table: %q", title, desc)
 			}
 		default:
-			t.Errorf("%s: groupBy %s limit %d; want groupBy cluster, or groupBy node limited to %d", title, q.GroupBy, q.Limit, soonestLimit)
+			t.Errorf("%s: groupBy %s limit %d; want groupBy cluster, or groupBy certificate limited to %d", title, q.GroupBy, q.Limit, soonestLimit)
 		}
+		if !reflect.DeepEqual(q.Clusters, []string{"$cluster"}) || !reflect.DeepEqual(q.Nodes, []string{"$node"}) {
+			t.Errorf("%s: filters %v %v, want the dashboard variables", title, q.Clusters, q.Nodes)
+		}
+		q.Clusters, q.Nodes = nil, nil // "All", as the front end sends it (the variables' allValue)
 		r := engine.NewRequest(q, models.Settings{})
-		exprs[r.RangeExpr()] = append(exprs[r.RangeExpr()], title)
+		expr := r.RangeExpr()
+		if expr != promql.PresentAcrossNodes(r.Selection()) {
+			t.Errorf("%s: with every cluster and node, the range query still asks for nodes: %s", title, expr)
+		}
+		exprs[expr] = append(exprs[expr], title)
 		legend := p["options"].(map[string]any)["legend"].(map[string]any)
 		if legend["sortBy"] != "Min" || legend["sortDesc"] != false || !reflect.DeepEqual(legend["calcs"], []any{"min", "lastNotNull"}) {
 			t.Errorf("%s: legend %v, want min and last, sorted by min ascending (soonest first)", title, legend)

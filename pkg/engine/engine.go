@@ -71,9 +71,15 @@ func (r Request) InstantExpr(recent time.Duration) string {
 	return promql.Instant(r.Selection(), recent)
 }
 
-// RangeExpr is the PromQL of the certificates present over a range (time series).
+// RangeExpr is the PromQL of the certificates present over a range (time series). A grouping
+// by certificate or cluster with no node filter needs no node: the store aggregates the nodes
+// away (promql.PresentAcrossNodes), which sends a fleet's range answer at one series per
+// certificate instead of one per node and certificate, with the same frames.
 func (r Request) RangeExpr() string {
-	return promql.Present(r.Selection())
+	if r.GroupBy.KeepsNode() || len(r.Filter.Nodes) > 0 {
+		return promql.Present(r.Selection())
+	}
+	return promql.PresentAcrossNodes(r.Selection())
 }
 
 // LookbackExpr is the PromQL of every certificate seen within the missing-series window

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/seed/rscerts/pkg/certs"
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/internal/demorig"
 	"github.com/seed/rscerts/pkg/internal/promrig"
@@ -141,14 +142,16 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 							t.Fatalf("clusters=%q (%s): PromQL selected cluster %q: %v", filter, mv, c, s.Metric)
 						}
 					}
-					rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
-					mat, _, err := ds.client.QueryRange(context.Background(), rng.RangeExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
-					if err != nil {
-						t.Fatalf("clusters=%q: range: %v", filter, err)
-					}
-					for _, s := range mat.(prom.Matrix) {
-						if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
-							t.Fatalf("clusters=%q (%s): range PromQL selected cluster %q", filter, mv, c)
+					for _, by := range []string{"node", "certificate"} { // per node, and across nodes
+						rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: certs.GroupBy(by)}, settings)
+						mat, _, err := ds.client.QueryRange(context.Background(), rng.RangeExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
+						if err != nil {
+							t.Fatalf("clusters=%q, groupBy %s: range: %v", filter, by, err)
+						}
+						for _, s := range mat.(prom.Matrix) {
+							if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
+								t.Fatalf("clusters=%q (%s), groupBy %s: range PromQL selected cluster %q", filter, mv, by, c)
+							}
 						}
 					}
 				}

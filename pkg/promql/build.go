@@ -1,6 +1,7 @@
 package promql
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,10 @@ var (
 	identityList  = strings.Join(IdentityLabels, ", ")
 	minByIdentity = `min by (` + identityList + `) `
 	minByVersion  = `min by (__name__, ` + identityList + `) `
+	// The same without the node (PresentAcrossNodes).
+	certificateList         = strings.Join(slices.DeleteFunc(slices.Clone(IdentityLabels), func(l string) bool { return l == "node" }), ", ")
+	minByCertificate        = `min by (` + certificateList + `) `
+	minByCertificateVersion = `min by (__name__, ` + certificateList + `) `
 )
 
 func identityLabels() []string {
@@ -73,6 +78,27 @@ type Selection struct {
 // can yield the same label set (`or` would drop one).
 func Present(sel Selection) string {
 	return present(sel, minByIdentity)
+}
+
+// PresentAcrossNodes is Present with the node aggregated away: one series per cluster and
+// certificate (and per metric name outside the main branch), the soonest node's value at each
+// step, for time series grouped by certificate or cluster with no node filter. Package certs
+// groups such series exactly as it groups one series per node (the minimum at each step), so
+// the frames are the same; the store sends one series per certificate instead of one per node
+// and certificate (a tenth at ten nodes a cluster), which keeps a fleet's range answer under
+// the response limit. Node-less schemas need no copy of their scrape target: it is dropped.
+func PresentAcrossNodes(sel Selection) string {
+	var main string
+	var rest []string
+	for i, s := range presentSelectors(sel) {
+		if i == 0 {
+			main = minByCertificate + `(` + s.String() + `)`
+		} else {
+			rest = append(rest, minByCertificateVersion+`(`+s.String()+`)`)
+		}
+	}
+	rest = append(rest, `max by (__name__, cluster) (`+ineSelector(sel)+`)`)
+	return main + ` or (` + strings.Join(rest, " or ") + `)`
 }
 
 // PresentByVersion is Present with every row keeping its metric name: each certificate once
