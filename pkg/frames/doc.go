@@ -60,15 +60,24 @@ func LabelNames(by certs.GroupBy) []string {
 	return []string{"cluster", "node", "certificate", "category"}
 }
 
-// Labels returns the labels that identify one result of the given grouping.
+// Labels returns the labels that identify one result of the given grouping: LabelNames',
+// so a numeric-long row and a numeric-multi frame of one result carry the same labels.
 func Labels(id certs.Identity, category certs.Category, by certs.GroupBy) data.Labels {
-	switch by {
-	case certs.GroupByCluster:
-		return data.Labels{"cluster": id.Cluster}
-	case certs.GroupByCertificate:
-		return data.Labels{"cluster": id.Cluster, "certificate": id.Certificate, "category": string(category)}
+	names := LabelNames(by)
+	out := make(data.Labels, len(names))
+	for _, name := range names {
+		switch name {
+		case "cluster":
+			out[name] = id.Cluster
+		case "node":
+			out[name] = id.Node
+		case "certificate":
+			out[name] = id.Certificate
+		case "category":
+			out[name] = string(category)
+		}
 	}
-	return data.Labels{"cluster": id.Cluster, "node": id.Node, "certificate": id.Certificate, "category": string(category)}
+	return out
 }
 
 // DisplayName is what a person reads on a legend or stat: "api · node 2 · c1".
