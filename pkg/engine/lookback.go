@@ -31,6 +31,7 @@ type lookbacks struct {
 	mu      sync.Mutex
 	newest  map[string]time.Time // selection -> evaluation time of the newest answer to read
 	pending map[string]bool      // selection -> a background refresh is in flight
+	failed  map[string]time.Time // selection -> query time of the last background refresh that failed
 	// last is, per selection, the query time last asked about and the answer given: queries of
 	// one dashboard refresh carry the same time, and must all read the same answer, or an
 	// answer landing from the background mid-refresh splits them between two instant
@@ -44,6 +45,11 @@ type lookbacks struct {
 }
 
 type servedAt struct{ at, answer time.Time }
+
+// retriesPerRefresh bounds how often a failing background refresh is tried again: once per
+// this fraction of a refresh period (20 s at the default), not on every due query, so a store
+// that is down or overloaded is not sent the costliest request on every refresh.
+const retriesPerRefresh = 3
 
 // maxLookbacks bounds the selections (version choices) remembered.
 const maxLookbacks = 8
@@ -61,7 +67,7 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	ctx, cancel := context.WithCancel(context.Background())
 	// Kept a little past the stale period: a query within it must find the answer.
 	return &lookbacks{prom: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
-		newest: map[string]time.Time{}, pending: map[string]bool{}, last: map[string]servedAt{}, ctx: ctx, cancel: cancel}
+		newest: map[string]time.Time{}, pending: map[string]bool{}, failed: map[string]time.Time{}, last: map[string]servedAt{}, ctx: ctx, cancel: cancel}
 }
 
 // evalTime is when the lookback answer a query at `at` reads was (or is now) evaluated: the
@@ -90,7 +96,7 @@ func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch fun
 			return e
 		}
 		if age < l.staleFor && l.ctx.Err() == nil {
-			if !l.pending[selection] {
+			if !l.pending[selection] && !at.Before(l.failed[selection].Add(l.refresh/retriesPerRefresh)) {
 				l.pending[selection] = true
 				l.wg.Add(1)
 				go l.background(selection, at, fetch)
@@ -115,7 +121,14 @@ func (l *lookbacks) background(selection string, at time.Time, fetch func(ctx co
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.pending, selection)
-	if e, ok := l.newest[selection]; err == nil && (!ok || at.After(e)) {
+	if err != nil {
+		if l.ctx.Err() == nil {
+			l.failed[selection] = at
+		}
+		return
+	}
+	delete(l.failed, selection)
+	if e, ok := l.newest[selection]; !ok || at.After(e) {
 		l.remember(selection, at)
 	}
 }
@@ -124,6 +137,7 @@ func (l *lookbacks) remember(selection string, at time.Time) {
 	if _, ok := l.newest[selection]; !ok && len(l.newest) >= maxLookbacks {
 		clear(l.newest)
 		clear(l.last)
+		clear(l.failed)
 	}
 	l.newest[selection] = at
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,18 +25,22 @@ type lookbackProm struct {
 	lookbacks []time.Time
 	recent    []string // the instant queries' expressions
 	hold      chan struct{}
+	fail      bool // lookback requests fail
 }
 
 func (p *lookbackProm) Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error) {
 	p.mu.Lock()
 	isLookback := strings.Contains(expr, "predict_linear(") // only the lookback extrapolates
-	hold := p.hold
+	hold, fail := p.hold, p.fail
 	if isLookback {
 		p.lookbacks = append(p.lookbacks, ts)
 	} else {
 		p.recent = append(p.recent, expr)
 	}
 	p.mu.Unlock()
+	if isLookback && fail {
+		return nil, nil, errors.New("store overloaded")
+	}
 	if isLookback && hold != nil {
 		select {
 		case <-hold:
@@ -152,6 +157,68 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 	query(late) // past the stale period: waits for its own
 	if got := p.asked(); len(got) != 4 || !got[2].Equal(past) || !got[3].Equal(late) {
 		t.Fatalf("lookbacks at %v, want one at %s (the past) and one at %s (past the stale period)", got, past, late)
+	}
+}
+
+// A background refresh that failed is tried again once per third of a refresh period, not by
+// every due query: a store that is down or overloaded is not sent the costliest request on
+// every refresh. Queries meanwhile keep reading the answer they have.
+func TestFailedBackgroundLookbackBacksOff(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := &lookbackProm{}
+	e := New(p, models.Settings{MissingLookback: time.Hour})
+	defer e.Close()
+	r := Request{Versions: []certs.Version{certs.V2}}
+	t0 := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	query := func(at time.Time) {
+		t.Helper()
+		if _, err := e.Certificates(context.Background(), r, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// settled waits until no background refresh is in flight.
+	settled := func() {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			e.lookbacks.mu.Lock()
+			pending := len(e.lookbacks.pending)
+			e.lookbacks.mu.Unlock()
+			if pending == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("a background refresh never ended")
+			}
+		}
+	}
+	query(t0)
+	p.mu.Lock()
+	p.fail = true
+	p.mu.Unlock()
+	retry := e.lookbacks.refresh / retriesPerRefresh
+	t1 := t0.Add(e.lookbacks.refresh + time.Second)
+	query(t1) // due: a background refresh, which fails
+	p.waitAsked(t, 2)
+	settled()
+	for _, at := range []time.Time{t1.Add(time.Second), t1.Add(retry - time.Second)} {
+		query(at)
+		settled()
+		if got := p.asked(); len(got) != 2 {
+			t.Fatalf("a due query %s after the failed refresh: lookbacks at %v, want no new one", at.Sub(t1), got)
+		}
+	}
+	query(t1.Add(retry)) // tried again
+	p.waitAsked(t, 3)
+	settled()
+	p.mu.Lock()
+	p.fail = false
+	p.mu.Unlock()
+	query(t1.Add(2 * retry)) // and again, now succeeding: it serves
+	p.waitAsked(t, 4)
+	settled()
+	query(t1.Add(2*retry + time.Second))
+	if got := p.asked(); len(got) != 4 {
+		t.Fatalf("after a successful refresh: lookbacks at %v, want no more", got)
 	}
 }
 
