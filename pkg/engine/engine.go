@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 type Prometheus interface {
 	Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error)
 	QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error)
+	// Series answers prom.LabelSets: the series matching any selector with samples in range.
+	Series(ctx context.Context, matchers []string, start, end time.Time) (prom.Value, []string, error)
 }
 
 // Engine answers certificate questions for one datasource instance.
@@ -83,9 +86,10 @@ func (r Request) RangeExpr() string {
 }
 
 // LookbackExpr is the PromQL of every certificate seen within the missing-series window
-// ending at `at`, in every cluster ("" when the window is 0).
+// ending at `at`, in every cluster ("" when the window is 0): what lookbackAnswer sends when
+// the store cannot list series, and, restricted to some clusters, when a series vanished.
 func (r Request) LookbackExpr(missingLookback time.Duration, at time.Time) string {
-	return promql.Lookback(r.Selection(), missingLookback, at)
+	return promql.Lookback(promql.Selection{Versions: r.Versions}, missingLookback, at)
 }
 
 // Snapshot is the state of every matching certificate at one instant.
@@ -105,8 +109,9 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	key := lookbackKey(r)
 	lookbackAt, recent := at, time.Duration(0)
 	if e.Settings.MissingLookback > 0 {
-		lookbackAt = e.lookbacks.evalTime(key, at, false, func(ctx context.Context, at time.Time) error {
-			_, _, err := e.lookbackAt(ctx, r, at)
+		lookbackAt = e.lookbacks.evalTime(key, at, false, func(ctx context.Context, at, served time.Time) error {
+			// The query that asked reads the answer evaluated at served.
+			_, _, err := e.lookbackAt(ctx, r, at, recentWindow(at.Sub(served)))
 			return err
 		})
 		recent = recentWindow(at.Sub(lookbackAt))
@@ -118,7 +123,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt)
+			seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt, recent)
 		}()
 	}
 	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent), at)
@@ -137,7 +142,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		// query: only a lookback evaluated now values it from its samples. Rare (it lived
 		// between two refreshes), and it replaces the refresh that was due within a minute.
 		lookbackAt = e.lookbacks.evalTime(key, at, true, nil)
-		seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt)
+		seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt, recentWindow(0))
 		warnings = append(warnings, lookbackWarnings...)
 		if rows, err = MergeInstant(present, seen, at, e.Settings.Thresholds); err != nil {
 			return nil, err
@@ -159,8 +164,9 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 func lookbackKey(r Request) string { return fmt.Sprint(r.Versions) }
 
 // seenAt is the merged lookback answer evaluated at `at` (nil, with a warning, when it fails).
-func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (*certs.Seen, []string) {
-	seen, warnings, err := e.lookbackAt(ctx, r, at)
+// recent is the recent window of the instant query that asked (see lookbackAnswer).
+func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time, recent time.Duration) (*certs.Seen, []string) {
+	seen, warnings, err := e.lookbackAt(ctx, r, at, recent)
 	if err != nil {
 		return nil, append(append([]string(nil), warnings...), lookbackLost+err.Error())
 	}
@@ -168,11 +174,14 @@ func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time) (*certs.Se
 }
 
 // lookbackAt asks for (or finds shared) the lookback answer evaluated at `at`, merged.
-func (e *Engine) lookbackAt(ctx context.Context, r Request, at time.Time) (seen *certs.Seen, warnings []string, err error) {
+func (e *Engine) lookbackAt(ctx context.Context, r Request, at time.Time, recent time.Duration) (seen *certs.Seen, warnings []string, err error) {
 	var v prom.Value
 	func() {
 		defer recovered(&err)
-		v, warnings, err = e.lookbacks.prom.Query(ctx, r.LookbackExpr(e.Settings.MissingLookback, at), at)
+		key := "l|" + strconv.FormatInt(at.UnixMilli(), 10) + "|" + lookbackKey(r)
+		v, warnings, err = e.lookbacks.answers.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) {
+			return e.lookbackAnswer(ctx, r.Versions, at, recent)
+		})
 	}()
 	if err == nil {
 		seen, err = e.seen.get(v)

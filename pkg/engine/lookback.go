@@ -24,7 +24,7 @@ const LookbackRefresh = time.Minute
 // minute. Only a query with no usable answer (a new instance, a query of the past, an answer
 // older than staleFor because refreshes failed) waits for one.
 type lookbacks struct {
-	prom     Prometheus // shares answers by expression and evaluation time
+	answers  *Shared // shares answers by selection and evaluation time (lookbackAnswer)
 	refresh  time.Duration
 	staleFor time.Duration
 
@@ -66,7 +66,7 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	staleFor := staleRefreshes * refresh
 	ctx, cancel := context.WithCancel(context.Background())
 	// Kept a little past the stale period: a query within it must find the answer.
-	return &lookbacks{prom: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
+	return &lookbacks{answers: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
 		newest: map[string]time.Time{}, pending: map[string]bool{}, failed: map[string]time.Time{}, last: map[string]servedAt{}, ctx: ctx, cancel: cancel}
 }
 
@@ -75,7 +75,7 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 // past gets its own); the newest one still, when younger than staleFor, while fetch gets a
 // newer one at `at` in the background; else, or when now is set, at itself (the caller
 // fetches it). Without now, a query at the time last asked about reads the answer given then.
-func (l *lookbacks) evalTime(selection string, at time.Time, now bool, fetch func(ctx context.Context, at time.Time) error) time.Time {
+func (l *lookbacks) evalTime(selection string, at time.Time, now bool, fetch lookbackFetch) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if last, ok := l.last[selection]; ok && !now && last.at.Equal(at) {
@@ -88,7 +88,7 @@ func (l *lookbacks) evalTime(selection string, at time.Time, now bool, fetch fun
 	return answer
 }
 
-func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch func(ctx context.Context, at time.Time) error) time.Time {
+func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch lookbackFetch) time.Time {
 	e, ok := l.newest[selection]
 	if !now && ok && !e.After(at) {
 		age := at.Sub(e)
@@ -99,7 +99,7 @@ func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch fun
 			if !l.pending[selection] && !at.Before(l.failed[selection].Add(l.refresh/retriesPerRefresh)) {
 				l.pending[selection] = true
 				l.wg.Add(1)
-				go l.background(selection, at, fetch)
+				go l.background(selection, at, e, fetch)
 			}
 			return e
 		}
@@ -110,13 +110,16 @@ func (l *lookbacks) answerAt(selection string, at time.Time, now bool, fetch fun
 	return at
 }
 
+// lookbackFetch fetches the answer at `at` for a query that reads the one at served meanwhile.
+type lookbackFetch func(ctx context.Context, at, served time.Time) error
+
 // background fetches the answer at `at` and, once it is in, makes it the one queries read.
-func (l *lookbacks) background(selection string, at time.Time, fetch func(ctx context.Context, at time.Time) error) {
+func (l *lookbacks) background(selection string, at, served time.Time, fetch lookbackFetch) {
 	defer l.wg.Done()
 	var err error
 	func() {
 		defer recovered(&err)
-		err = fetch(l.ctx, at)
+		err = fetch(l.ctx, at, served)
 	}()
 	l.mu.Lock()
 	defer l.mu.Unlock()

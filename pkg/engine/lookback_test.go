@@ -19,40 +19,50 @@ import (
 )
 
 // lookbackProm answers every query with no certificate and records the evaluation time of
-// each lookback request; while hold is set, lookback requests wait until it is closed.
+// each lookback (its first request: the series API's list of the window); while hold is set,
+// those wait until it is closed.
 type lookbackProm struct {
 	mu        sync.Mutex
 	lookbacks []time.Time
 	recent    []string // the instant queries' expressions
 	hold      chan struct{}
-	fail      bool // lookback requests fail
+	fail      bool // lookbacks fail: the list, and the whole Lookback sent instead of it
 }
 
 func (p *lookbackProm) Query(ctx context.Context, expr string, ts time.Time) (prom.Value, []string, error) {
 	p.mu.Lock()
 	isLookback := strings.Contains(expr, "predict_linear(") // only the lookback extrapolates
-	hold, fail := p.hold, p.fail
-	if isLookback {
-		p.lookbacks = append(p.lookbacks, ts)
-	} else {
+	fail := p.fail
+	if !isLookback {
 		p.recent = append(p.recent, expr)
 	}
 	p.mu.Unlock()
 	if isLookback && fail {
 		return nil, nil, errors.New("store overloaded")
 	}
-	if isLookback && hold != nil {
+	return prom.Vector{}, nil, nil
+}
+
+func (p *lookbackProm) QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error) {
+	return prom.Matrix{}, nil, nil
+}
+
+func (p *lookbackProm) Series(ctx context.Context, _ []string, _, end time.Time) (prom.Value, []string, error) {
+	p.mu.Lock()
+	p.lookbacks = append(p.lookbacks, end)
+	hold, fail := p.hold, p.fail
+	p.mu.Unlock()
+	if fail {
+		return nil, nil, errors.New("store overloaded")
+	}
+	if hold != nil {
 		select {
 		case <-hold:
 		case <-ctx.Done():
 			return nil, nil, ctx.Err()
 		}
 	}
-	return prom.Vector{}, nil, nil
-}
-
-func (p *lookbackProm) QueryRange(ctx context.Context, expr string, r v1.Range) (prom.Value, []string, error) {
-	return prom.Matrix{}, nil, nil
+	return prom.LabelSets{}, nil, nil
 }
 
 // waitAsked waits until n lookbacks were asked for (a background one starts on its own time).
@@ -116,12 +126,20 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 	if got := p.asked(); len(got) != 2 || !got[1].Equal(t1) {
 		t.Fatalf("due queries: lookbacks at %v, want one more, in the background, at %s", got, t1)
 	}
-	// The instant query covers the whole age of the answer it reads: the stale one's.
+	// The instant query covers the whole age of the answer it reads: the stale one's. (The
+	// background lookback's own instant query, at t1, covers t1's.)
+	want := "[" + model.Duration(recentWindow(t1.Add(time.Second).Sub(t0))).String() + "]"
 	p.mu.Lock()
-	last := p.recent[len(p.recent)-1]
+	var last string
+	asked := append([]string(nil), p.recent...)
+	for _, expr := range asked {
+		if strings.Contains(expr, want) {
+			last = expr
+		}
+	}
 	p.mu.Unlock()
-	if !strings.Contains(last, "["+model.Duration(recentWindow(t1.Add(time.Second).Sub(t0))).String()+"]") {
-		t.Fatalf("the instant query does not cover the %s since the answer it reads: %s", t1.Add(time.Second).Sub(t0), last)
+	if last == "" {
+		t.Fatalf("no instant query covers the %s since the answer it reads %s: %q", t1.Add(time.Second).Sub(t0), want, asked)
 	}
 	close(p.hold)
 	deadline := time.Now().Add(5 * time.Second)

@@ -126,6 +126,10 @@ func (r *rangeRecorder) QueryRange(_ context.Context, _ string, rng v1.Range) (p
 	return prom.Matrix{}, nil, nil
 }
 
+func (r *rangeRecorder) Series(context.Context, []string, time.Time, time.Time) (prom.Value, []string, error) {
+	return prom.LabelSets{}, nil, nil
+}
+
 // The steps of a renewals query end at the query's own time: a grid on the epoch would end
 // up to a step earlier and hide the newest renewal for that long (10 minutes on a 7-day view).
 func TestRenewalsStepsEndAtTheQueryTime(t *testing.T) {

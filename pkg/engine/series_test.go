@@ -29,6 +29,10 @@ func (a *matrixAnswer) QueryRange(_ context.Context, expr string, _ v1.Range) (p
 	return a.m, nil, nil
 }
 
+func (a *matrixAnswer) Series(context.Context, []string, time.Time, time.Time) (prom.Value, []string, error) {
+	return prom.LabelSets{}, nil, nil
+}
+
 // A time series query's limit keeps the soonest series after filtering and grouping, and
 // asks Prometheus exactly what the same query without a limit asks.
 func TestSeriesLimit(t *testing.T) {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,14 @@ func (s *Shared) QueryRange(ctx context.Context, expr string, r v1.Range) (prom.
 	key := "r|" + strconv.FormatInt(r.Start.UnixMilli(), 10) + "|" + strconv.FormatInt(r.End.UnixMilli(), 10) + "|" +
 		strconv.FormatInt(int64(r.Step/time.Millisecond), 10) + "|" + expr
 	return s.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) { return s.next.QueryRange(ctx, expr, r) })
+}
+
+// Series shares series queries with the same selectors and time range.
+func (s *Shared) Series(ctx context.Context, matchers []string, start, end time.Time) (prom.Value, []string, error) {
+	key := "s|" + strconv.FormatInt(start.UnixMilli(), 10) + "|" + strconv.FormatInt(end.UnixMilli(), 10) + "|" + strings.Join(matchers, "\x00")
+	return s.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) {
+		return s.next.Series(ctx, matchers, start, end)
+	})
 }
 
 func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context) (prom.Value, []string, error)) (prom.Value, []string, error) {

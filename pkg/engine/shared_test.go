@@ -39,6 +39,10 @@ func (c *countingProm) QueryRange(ctx context.Context, expr string, r v1.Range) 
 	return c.Query(ctx, expr, r.End)
 }
 
+func (c *countingProm) Series(ctx context.Context, m []string, start, end time.Time) (prom.Value, []string, error) {
+	return c.Query(ctx, "series", end)
+}
+
 func TestSharedSingleflight(t *testing.T) {
 	p := &countingProm{gate: make(chan struct{})}
 	s := NewShared(p, 0)

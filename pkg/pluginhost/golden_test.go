@@ -47,7 +47,7 @@ type recording struct {
 
 // replay is a Prometheus that answers with recordings, whatever the filters: the engine
 // still filters and groups in Go, which is what the golden frames pin.
-type replay struct{ instant, lookback, rng, renewals recording }
+type replay struct{ instant, lookback, rng, renewals, series recording }
 
 // Query answers with the recording of the expression's kind (only the lookback reads
 // slices at offsets). An unfiltered expression must be exactly
@@ -73,6 +73,11 @@ func (r replay) QueryRange(_ context.Context, expr string, _ v1.Range) (prom.Val
 	return decodeRecording(r.rng)
 }
 
+// Series answers with the recorded list of the lookback window's series.
+func (r replay) Series(context.Context, []string, time.Time, time.Time) (prom.Value, []string, error) {
+	return decodeRecording(r.series)
+}
+
 func decodeRecording(rec recording) (prom.Value, []string, error) {
 	v, err := prom.ParseResult(rec.ResultType, rec.Result)
 	return v, nil, err
@@ -96,7 +101,7 @@ func TestGoldenFrames(t *testing.T) {
 		record(t)
 	}
 	inst, lb, rng := loadRecording(t, "instant.json"), loadRecording(t, "lookback.json"), loadRecording(t, "range.json")
-	ren := loadRecording(t, "renewals.json")
+	ren, ser := loadRecording(t, "renewals.json"), loadRecording(t, "series.json")
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded", JSONData: []byte(fmt.Sprintf(`{"missingLookback":"%ds"}`, int(lb.Lookback.Seconds())))})
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +111,7 @@ func TestGoldenFrames(t *testing.T) {
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
 	for _, c := range []struct{ name, recorded, now string }{
 		{"lookback.json", lb.Expr, req.LookbackExpr(lb.Lookback, lb.Time)},
+		{"series.json", ser.Expr, strings.Join(promql.SeriesSelectors(promql.Selection{Versions: req.Versions}), " ")},
 		{"range.json", rng.Expr, req.RangeExpr()},
 		{"renewals.json", ren.Expr, req.RenewalsExpr(ren.Range.Step)},
 	} {
@@ -113,7 +119,7 @@ func TestGoldenFrames(t *testing.T) {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
 		}
 	}
-	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng, ren}, settings)}
+	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng, ren, ser}, settings)}
 
 	cases := []struct {
 		name  string
@@ -202,6 +208,14 @@ func record(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("lookback.json", recording{Expr: lbExpr, Time: at, Lookback: ds.settings.MissingLookback}, v)
+	// The series API's list of the lookback window, which decides whether (and where) the
+	// engine sends the lookback at all; the replay answers it whole.
+	matchers := promql.SeriesSelectors(promql.Selection{Versions: req.Versions})
+	v, _, err = client.Series(context.Background(), matchers, at.Add(-ds.settings.MissingLookback), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save("series.json", recording{Expr: strings.Join(matchers, " "), Time: at}, v)
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
 	rangeExpr := req.RangeExpr()
 	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)

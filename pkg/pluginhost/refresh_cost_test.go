@@ -67,8 +67,9 @@ func TestDashboardRefreshCost(t *testing.T) {
 	}
 }
 
-// storeRequests counts the queries that reached the store (build info aside).
+// storeRequests counts the queries that reached the store (build info aside), the lookback's
+// list of series included.
 func storeRequests(gw *promrig.Gateway) int {
 	f := gw.Forwarded()
-	return f["/api/v1/query"] + f["/api/v1/query_range"]
+	return f["/api/v1/query"] + f["/api/v1/query_range"] + f["/api/v1/series"]
 }

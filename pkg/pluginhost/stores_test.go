@@ -102,7 +102,7 @@ func TestStoreBehindTenantGateway(t *testing.T) {
 		t.Errorf("requests without the tenant header or outside the prefix: %v", refused)
 	}
 	got := gw.Forwarded()
-	for _, path := range []string{"/api/v1/status/buildinfo", "/api/v1/query", "/api/v1/query_range"} {
+	for _, path := range []string{"/api/v1/status/buildinfo", "/api/v1/query", "/api/v1/query_range", "/api/v1/series"} {
 		if got[path] == 0 {
 			t.Errorf("no %s reached the store through the gateway: %v", path, got)
 		}

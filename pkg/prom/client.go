@@ -117,6 +117,12 @@ func (c *Client) QueryRange(ctx context.Context, expr string, r v1.Range) (Value
 	})
 }
 
+// Series asks which series matching any of the selectors have samples between start and end
+// (the series API: an index lookup, no sample is read).
+func (c *Client) Series(ctx context.Context, matchers []string, start, end time.Time) (Value, []string, error) {
+	return c.query(ctx, "/api/v1/series", url.Values{"match[]": matchers, "start": {formatTime(start)}, "end": {formatTime(end)}})
+}
+
 // query POSTs the form (long PromQL never hits URL length limits) and falls back to GET for
 // servers that refuse POST, as client_golang's API does.
 func (c *Client) query(ctx context.Context, path string, form url.Values) (Value, []string, error) {

@@ -91,6 +91,15 @@ func parse(body []byte) (*answer, error) {
 				a.warnings = append(a.warnings, it.ReadString())
 			}
 		case "data":
+			if it.WhatIsNext() == jsoniter.ArrayValue { // the series API's answer
+				in, sets := interner{}, LabelSets{}
+				var labels slab[Label]
+				for it.ReadArray() {
+					sets = append(sets, readMetric(it, in, &labels))
+				}
+				a.value = sets
+				continue
+			}
 			if it.WhatIsNext() != jsoniter.ObjectValue {
 				it.Skip()
 				continue

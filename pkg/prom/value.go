@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Value is a decoded query result: a Vector (instant query) or a Matrix (range query).
+// Value is a decoded answer: a Vector (instant query), a Matrix (range query) or LabelSets
+// (series query).
 //
 // They are leaner than client_golang's model types on purpose: a row's labels are a slice of
 // one block shared by the whole answer, not a map of their own, and samples are values, not
@@ -77,9 +78,22 @@ type Matrix []Series
 // Type implements Value.
 func (Matrix) Type() string { return "matrix" }
 
+// LabelSets is a series query's result: the label sets of the series that matched.
+type LabelSets []Labels
+
+// Type implements Value.
+func (LabelSets) Type() string { return "series" }
+
 // ParseResult decodes the `result` array of an answer of the given result type ("vector"
 // or "matrix"), as Prometheus writes it: for answers recorded earlier, and for tests.
 func ParseResult(resultType string, result []byte) (Value, error) {
+	if resultType == "series" {
+		a, err := parse([]byte(`{"status":"success","data":` + string(result) + `}`))
+		if err != nil {
+			return nil, err
+		}
+		return a.value, nil
+	}
 	a, err := parseAnswer([]byte(`{"status":"success","data":{"resultType":` + strconv.Quote(resultType) + `,"result":` + string(result) + `}}`))
 	if err != nil {
 		return nil, err
@@ -107,6 +121,11 @@ func (m Matrix) MarshalJSON() ([]byte, error) {
 		b = append(appendLabels(append(b, `{"metric":`...), s.Metric), `,"values":`...)
 		return append(appendList(b, '[', s.Points, ']', appendPair), '}')
 	}), nil
+}
+
+// MarshalJSON writes the data array as the Prometheus series API does.
+func (ls LabelSets) MarshalJSON() ([]byte, error) {
+	return appendList(nil, '[', ls, ']', appendLabels), nil
 }
 
 // appendList writes open, the items separated by commas, and close.

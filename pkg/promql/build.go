@@ -179,6 +179,36 @@ func presentSelectors(sel Selection) []selector {
 	return append(out, x509...)
 }
 
+// SeriesSelectors are the selectors of every raw series Lookback reads, as the series API
+// takes them (match[]).
+func SeriesSelectors(sel Selection) []string {
+	var out []string
+	for _, v := range sel.Versions {
+		for _, s := range selectors(sel)[v] {
+			out = append(out, s.String())
+		}
+	}
+	return out
+}
+
+// ReportKey is what Instant's grouping by version makes of a series' labels (get reads one,
+// "" when absent), as a comparable key: the metric name and every identity label, with the
+// scrape instance as node where a schema has none. A raw series from the series API and a
+// present row of Instant have the same key exactly when the row reports that series.
+func ReportKey(get func(name string) string) string {
+	var b strings.Builder
+	b.WriteString(get("__name__"))
+	for _, name := range IdentityLabels {
+		v := get(name)
+		if name == "node" && v == "" {
+			v = get("instance")
+		}
+		b.WriteByte(0)
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
 // VersionOf tells which endpoint version a metric name belongs to ("" for none).
 func VersionOf(metric string) certs.Version {
 	switch metric {

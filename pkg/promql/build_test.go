@@ -92,7 +92,7 @@ var testAt = time.Unix(1_800_000_000, 500_000_000)
 
 func TestLookbackShape(t *testing.T) {
 	q := Lookback(Selection{Versions: []certs.Version{certs.V1}, Clusters: []string{"c1"}}, time.Hour, testAt)
-	s := `node_cert_expiration_seconds{node!=""}`
+	s := `node_cert_expiration_seconds{cluster="c1",node!=""}`
 	for _, w := range []string{
 		// exact where visible at a 10m step, samples newer than the window's start only
 		`last_over_time((` + s + ` + (timestamp(` + s + `) > 1799996400.5))[1h:10m])`,
@@ -107,8 +107,8 @@ func TestLookbackShape(t *testing.T) {
 			t.Errorf("query lacks %q:\n%s", w, q)
 		}
 	}
-	if strings.Contains(q, "offset 1h") || strings.Contains(q, "c1") {
-		t.Errorf("reads beyond the window, or filters clusters (Go does):\n%s", q)
+	if strings.Contains(q, "offset 1h") || strings.Count(q, `cluster="c1"`) != strings.Count(q, "node_cert_expiration_seconds{") {
+		t.Errorf("reads beyond the window, or not only c1:\n%s", q)
 	}
 	if Lookback(Selection{Versions: []certs.Version{certs.V1}}, 0, testAt) != "" {
 		t.Error("a lookback of 0 asks for something")
@@ -117,13 +117,18 @@ func TestLookbackShape(t *testing.T) {
 }
 
 // The queries stay short: VictoriaMetrics refuses queries longer than its -search.maxQueryLen
-// (16 KiB by default); the lookback has no filter at all.
+// (16 KiB by default); a lookback whose cluster filter would make it longer has none.
 func TestQueryLength(t *testing.T) {
 	all := []certs.Version{certs.V1, certs.V2}
 	for _, lb := range []time.Duration{time.Minute, time.Hour, 7 * 24 * time.Hour} {
-		q := Lookback(Selection{Versions: all, Clusters: []string{strings.Repeat("x", 1000)}}, lb, testAt)
-		if len(q) > 12<<10 {
-			t.Errorf("lookback %s: %d bytes", lb, len(q))
+		for _, clusters := range [][]string{nil, {"c1.example.com"}, {strings.Repeat("x", 1000)}} {
+			q := Lookback(Selection{Versions: all, Clusters: clusters}, lb, testAt)
+			if len(q) > MaxQueryBytes {
+				t.Errorf("lookback %s, clusters %.20q: %d bytes", lb, clusters, len(q))
+			}
+			if filtered := strings.Contains(q, "cluster="); filtered != (len(clusters) == 1 && len(clusters[0]) < 100) {
+				t.Errorf("lookback %s, clusters %.20q: filtered %v", lb, clusters, filtered)
+			}
 		}
 	}
 	if q := Instant(Selection{Versions: all}, time.Minute); len(q) > 4<<10 {

@@ -31,19 +31,31 @@ func LookbackStep(lookback time.Duration) time.Duration {
 	return max((lookback / LookbackSlices).Truncate(time.Second), 5*time.Second)
 }
 
-// Lookback is the expression, evaluated at `at`, for every certificate of the selected
-// versions with a sample within the lookback window ending then (value: expiry epoch seconds,
-// state missing, version in LabelVersion), in every cluster: the cluster filter is applied in
-// Go, so that one answer serves every panel and the expression stays the same size whatever
-// the filter. Present certificates are in it too; the caller keeps those it does not see now
-// as missing. It reads the whole window, so callers share its answer for a while (Instant's
-// recent window covers the time since) rather than sending it with every query. "" for a
-// lookback of 0.
+// Lookback is the expression, evaluated at `at`, for every certificate of the selection
+// with a sample within the lookback window ending then (value: expiry epoch seconds, state
+// missing, version in LabelVersion). Present certificates are in it too; the caller keeps
+// those it does not see now as missing. It reads every sample of the window, which at fleet
+// scale takes seconds: the caller first asks the series API which series had samples
+// (SeriesSelectors, an index lookup) and sends it only for the clusters where one of them is
+// not present now, and shares its answer for a while (Instant's recent window covers the time
+// since). The cluster filter repeats in each of the expression's selectors: where it would
+// make the expression longer than MaxQueryBytes, it is left out (the answer then holds
+// every cluster, which callers can always take). "" for a lookback of 0.
 func Lookback(sel Selection, lookback time.Duration, at time.Time) string {
 	if lookback <= 0 {
 		return ""
 	}
-	all := Selection{Versions: sel.Versions}
+	if q := lookback1(sel, lookback, at); len(sel.Clusters) == 0 || len(q) <= MaxQueryBytes {
+		return q
+	}
+	return lookback1(Selection{Versions: sel.Versions}, lookback, at)
+}
+
+// MaxQueryBytes bounds the expressions built here: VictoriaMetrics refuses queries longer
+// than its -search.maxQueryLen, 16 KiB by default.
+const MaxQueryBytes = 12 << 10
+
+func lookback1(all Selection, lookback time.Duration, at time.Time) string {
 	start := strconv.FormatFloat(float64(at.Add(-lookback).UnixMilli())/1000, 'f', -1, 64)
 	step := LookbackStep(lookback)
 	return tagState(`(`+each(all, func(s selector) string {
