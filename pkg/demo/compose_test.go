@@ -26,7 +26,7 @@ func TestComposeServices(t *testing.T) {
 	stages, _ := dockerfileStages(t)
 	for name, s := range c.Services {
 		if s.Extends != nil {
-			t.Errorf("%s extends another file: the demo must stand alone (.config/ is the scaffold's)", name)
+			t.Errorf("%s extends another file: the demo must stand alone", name)
 		}
 		switch {
 		case s.Build != nil:
