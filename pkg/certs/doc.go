@@ -2,7 +2,8 @@
 // expiry series of every Redis Software label schema into one row per
 // certificate, classifies it, gives it a status, and groups and filters rows.
 // It does no I/O and knows no Prometheus client types: labels arrive as
-// map[string]string. The exported strings (categories, statuses, sources,
+// Labels, a struct of the label names any schema names a certificate with
+// (LabelNames). The exported strings (categories, statuses, sources,
 // group-by values) are a contract with the front end, dashboards and alert
 // rules.
 //
@@ -65,10 +66,11 @@
 // Group and GroupSeries keep the soonest per cluster+certificate or per
 // cluster, regardless of status (missing rows compete on DaysRemaining computed
 // from their last sample); the kept row names the soonest node/certificate.
+// A grouped series names no node (see GroupSeries).
 // Unknown GroupBy values behave as "node" so an unexpected option never hides
 // rows. Series are merged pointwise (minimum per instant, union of instants)
 // and a grouped series is named after the member holding the minimum at its
-// last instant. SoonestSeries keeps the n series whose lowest value in the
+// last instant, without a node. SoonestSeries keeps the n series whose lowest value in the
 // range is smallest (ties by Cluster, Node, Certificate), in their input order:
 // a time series query's limit, applied after grouping.
 package certs

@@ -94,7 +94,8 @@ const MaxFilterValues = 1000
 
 // ParseQuery decodes and validates one query. Grafana may put queryType in the DataQuery
 // itself (alerting does) or only in the JSON; the JSON wins when both are set. An error
-// here is the user's (a 400 with plugin error source).
+// here is the user's: the query data handler answers it with status 400 and the downstream
+// error source, which the SDK gives to errors of user input, not of the plugin.
 func ParseQuery(q backend.DataQuery) (Query, error) {
 	var out Query
 	if len(q.JSON) > 0 {
