@@ -16,7 +16,7 @@ const (
 	Other Category = "other"
 )
 
-// Classify returns the category of a certificate name as CertificateName
+// Classify returns the category of a certificate name as certificateName
 // returns it. Names are matched exactly (Redis Software names are lower
 // case); anything unknown, including Unnamed, is Other.
 //

@@ -10,7 +10,7 @@
 // # Identity
 //
 // A certificate is identified by cluster, node and certificate name (see
-// Identify, CertificateName and testdata/*.prom for the schemas):
+// IdentityOf, certificateName and testdata/*.prom for the schemas):
 //
 //   - Name: logical_name; else cert_type minus "_cert"; else the base name of
 //     path, locator, filename, then filepath, minus "_cert.pem"/".pem" (and the
@@ -28,8 +28,8 @@
 //     is ASCII case-insensitive; the name keeps its case, and Classify matches
 //     exactly (an upper-case variant is "other", with user-managed thresholds,
 //     so nothing is lost). Unicode and odd characters pass through untouched.
-//   - CertificateName returns "" when nothing names the certificate and
-//     Identify substitutes Unnamed ("(unnamed)"): such series are kept, not
+//   - certificateName returns "" when nothing names the certificate and
+//     IdentityOf substitutes Unnamed ("(unnamed)"): such series are kept, not
 //     dropped; several unnamed series on one node collapse into one row
 //     (soonest wins), which still surfaces the worst one.
 //   - Node is the node label, else the scrape target's instance label (the

@@ -2,7 +2,7 @@ package certs
 
 import "strings"
 
-// Unnamed is the certificate name Identify substitutes when no label names
+// Unnamed is the certificate name IdentityOf substitutes when no label names
 // the certificate. Such a series is kept (never dropped) so that an expiring
 // certificate is not hidden just because an exporter forgot to name it.
 const Unnamed = "(unnamed)"
@@ -14,17 +14,10 @@ const Unnamed = "(unnamed)"
 // collapse into one identity.
 type Identity struct{ Cluster, Node, Certificate string }
 
-// Identify derives the identity and the file path (or the file name when only
-// that is known, else "") from one series' labels.
-func Identify(labels map[string]string) (id Identity, path string) {
-	l := LabelsFrom(labels)
-	return identify(l), filePath(l)
-}
-
 // IdentityOf is the identity of one series' labels.
 func IdentityOf(l Labels) Identity { return identify(l) }
 
-// identify is Identify without the path: the path may need a string
+// identify is the identity without the path: the path may need a string
 // concatenation (7.18 schema: filepath + "/" + filename), so Merge computes it
 // only for the observation that wins a row.
 func identify(l Labels) Identity {
@@ -44,7 +37,7 @@ func identify(l Labels) Identity {
 	return id
 }
 
-// CertificateName names the certificate a series reports on, the same way
+// certificateName names the certificate a series reports on, the same way
 // whichever schema it came from: logical_name="api", cert_type="api_cert",
 // filename="api_cert.pem" and path="/etc/opt/redislabs/api_cert.pem" are all
 // "api". It returns "" when no label names the certificate.
@@ -54,10 +47,6 @@ func identify(l Labels) Identity {
 // only when filepath names a file (see namesFile). Base names lose a trailing
 // "_cert.pem", "_cert.crt", "_cert.cer", ".pem", ".crt" or ".cer" (first match,
 // ASCII case-insensitive), unless stripping would leave nothing.
-func CertificateName(labels map[string]string) string {
-	return certificateName(LabelsFrom(labels))
-}
-
 func certificateName(l Labels) string {
 	if l.LogicalName != "" {
 		return l.LogicalName

@@ -45,12 +45,3 @@ func (l *Labels) Set(name, value string) {
 		l.Filepath = value
 	}
 }
-
-// LabelsFrom picks the naming labels out of a label map.
-func LabelsFrom(m map[string]string) Labels {
-	var l Labels
-	for k, v := range m {
-		l.Set(k, v)
-	}
-	return l
-}

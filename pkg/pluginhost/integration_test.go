@@ -315,7 +315,7 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 	})
 
 	// Prometheus merges v1 and v2 (promql.Present); the merged series must be exactly those of
-	// merging the per-version rows in Go (promql.PresentByVersion), for every version choice
+	// merging the per-version rows in Go (promql.Instant with no recent window), for every version choice
 	// and schema of the rig.
 	t.Run("series merged by Prometheus equal series merged per version", func(t *testing.T) {
 		for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
@@ -342,7 +342,7 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 					}
 					return s
 				}
-				merged, perVersion := decode(req.RangeExpr()), decode(promql.PresentByVersion(req.Selection()))
+				merged, perVersion := decode(req.RangeExpr()), decode(promql.Instant(req.Selection(), 0))
 				if len(merged) == 0 && time.Now().Before(deadline) {
 					time.Sleep(2 * time.Second)
 					continue

@@ -101,12 +101,6 @@ func PresentAcrossNodes(sel Selection) string {
 	return main + ` or (` + strings.Join(rest, " or ") + `)`
 }
 
-// PresentByVersion is Present with every row keeping its metric name: each certificate once
-// per version that reports it. It is the reference the merged form is tested against.
-func PresentByVersion(sel Selection) string {
-	return present(sel, minByVersion)
-}
-
 // Instant is the expression of a table or alert value at `at`: Present with every row keeping
 // its metric name (each certificate once per version reporting it, so Source is exact as of
 // this very evaluation), followed by the certificates that had a sample within `recent`

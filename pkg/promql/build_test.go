@@ -61,7 +61,7 @@ func TestPresentNesting(t *testing.T) {
 	id := strings.Join(IdentityLabels, ", ")
 	main := `({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",node!=""}) or (min by (__name__, ` + id + `) (label_replace(`
 	for name, tt := range map[string]struct{ q, prefix string }{
-		"by version": {PresentByVersion(sel), `min by (__name__, ` + id + `) ` + main},
+		"by version": {Instant(sel, 0), `min by (__name__, ` + id + `) ` + main},
 		"merged":     {Present(sel), `min by (` + id + `) ` + main},
 	} {
 		if !strings.HasPrefix(tt.q, tt.prefix) || !strings.HasSuffix(tt.q, "))") {
