@@ -15,7 +15,7 @@ import (
 // Hostile and bad input: query JSON that is malformed, mistyped or out of range gets a 400
 // (error source downstream: the query's author's mistake) naming what is wrong, its sibling
 // queries succeed, and nothing panics. Filter values are data, never PromQL or regex syntax:
-// the real-Prometheus proof is in hardening_rig_test.go.
+// the real-Prometheus proof is in filters_and_stop_test.go.
 
 func filterValues(n int) []string {
 	out := make([]string, n)

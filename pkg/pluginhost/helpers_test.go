@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/seed/rscerts/pkg/models"
 )
 
 // newTestDatasource builds an instance the way Grafana's instance manager would.
@@ -17,7 +19,7 @@ func newTestDatasource(t testing.TB, url string, jsonData map[string]any, secure
 		t.Fatal(err)
 	}
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{
-		UID: "rscerts-test", Name: "rscerts test", Type: "seed-rscerts-datasource", URL: url, JSONData: raw,
+		UID: "rscerts-test", Name: "rscerts test", Type: models.PluginID, URL: url, JSONData: raw,
 		DecryptedSecureJSONData: secure, Updated: time.Now(),
 	})
 	if err != nil {
