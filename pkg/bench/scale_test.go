@@ -42,7 +42,7 @@ type measurement struct {
 func newDatasource(tb testing.TB, url string, cacheTTL string) *pluginhost.Datasource {
 	tb.Helper()
 	raw, _ := json.Marshal(map[string]any{"cacheTTL": cacheTTL})
-	inst, err := pluginhost.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", Type: "seed-rscerts-datasource", URL: url, JSONData: raw, Updated: time.Now()})
+	inst, err := pluginhost.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{UID: "bench", Type: models.PluginID, URL: url, JSONData: raw, Updated: time.Now()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -6,10 +6,12 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
+
+	"github.com/seed/rscerts/pkg/models"
 )
 
 // PluginID is our datasource plugin; every panel and variable must query it.
-const PluginID = "seed-rscerts-datasource"
+const PluginID = models.PluginID
 
 // Categories and query types of the backend query model (pkg/models).
 const (

@@ -26,6 +26,7 @@ import (
 
 	"github.com/seed/rscerts/pkg/internal/heapwatch"
 	"github.com/seed/rscerts/pkg/internal/promrig"
+	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/pluginhost"
 	"github.com/seed/rscerts/pkg/simulator"
 )
@@ -146,7 +147,7 @@ func run(t *testing.T, workers int, duration time.Duration) figures {
 	runtime.GC()
 	f := figures{Workers: workers, GoroutinesBefore: goroutines()}
 	inst, err := pluginhost.NewDatasource(context.Background(), backend.DataSourceInstanceSettings{
-		UID: "load", Name: "load", Type: "seed-rscerts-datasource", URL: p.URL, JSONData: []byte(`{"missingLookback":"15m"}`), Updated: time.Now()})
+		UID: "load", Name: "load", Type: models.PluginID, URL: p.URL, JSONData: []byte(`{"missingLookback":"15m"}`), Updated: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/seed/rscerts/pkg/models"
 )
 
-const id = "seed-rscerts-datasource"
+// id is the plugin id every file must carry: the backend's.
+const id = models.PluginID
 
 // repoRoot is two levels above this package.
 func repoRoot(t *testing.T) string {

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/seed/rscerts/pkg/models"
 )
 
 // Path is the bundled dashboard in the repository.
@@ -70,7 +72,7 @@ func Read() ([]map[string]any, error) {
 }
 
 // PluginType is the plugin's datasource type in the dashboard.
-const PluginType = "seed-rscerts-datasource"
+const PluginType = models.PluginID
 
 type panel struct {
 	Targets []map[string]any `json:"targets"`

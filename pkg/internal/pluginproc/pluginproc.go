@@ -33,11 +33,13 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/seed/rscerts/pkg/models"
 )
 
 const (
 	// PluginID is the plugin.json id Grafana sends in every PluginContext.
-	PluginID   = "seed-rscerts-datasource"
+	PluginID   = models.PluginID
 	executable = "gpx_rscerts"
 	// binEnv names a plugin executable to run as is (never rebuilt).
 	binEnv = "RSCERTS_PLUGIN_BIN"
