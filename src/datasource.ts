@@ -2,11 +2,9 @@ import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend } from '@grafana/runtime';
 
 import { annotationSupport } from './annotations';
-import { DEFAULT_QUERY, normalizeQuery, RsCertsOptions, RsCertsQuery } from './types';
+import { DEFAULT_QUERY, normalizeQuery, ResourceKind, RsCertsOptions, RsCertsQuery } from './types';
 import { expandFilter } from './variables';
 import { RsCertsVariableSupport } from './VariableSupport';
-
-export type ResourceKind = 'clusters' | 'nodes' | 'certificates';
 
 export class DataSource extends DataSourceWithBackend<RsCertsQuery, RsCertsOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<RsCertsOptions>) {

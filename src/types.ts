@@ -172,18 +172,20 @@ export function isLimit(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** What the backend's resources list (GET /resources/<kind>), and so what a variable lists. */
+export type ResourceKind = 'clusters' | 'nodes' | 'certificates';
+
 /** Variable query: the values a dashboard variable lists, resolved in the front end. */
-export type VariableKind = 'clusters' | 'nodes' | 'certificates';
 
 export interface RsCertsVariableQuery extends DataQuery {
-  kind: VariableKind;
+  kind: ResourceKind;
   /** Restricts nodes/certificates to these clusters; may hold variables; empty = all. */
   clusters: string[];
 }
 
 export const DEFAULT_VARIABLE_QUERY: Omit<RsCertsVariableQuery, 'refId'> = { kind: 'clusters', clusters: [] };
 
-export const VARIABLE_KINDS: Array<Choice<VariableKind>> = [
+export const VARIABLE_KINDS: Array<Choice<ResourceKind>> = [
   { value: 'clusters', label: 'Clusters', description: 'Every cluster that reports certificates.' },
   { value: 'nodes', label: 'Nodes', description: 'Nodes of the chosen clusters (all clusters if none).' },
   {
