@@ -121,11 +121,8 @@ func errorResponse(err error) backend.DataResponse {
 	if errors.As(err, &pe) {
 		return backend.ErrDataResponseWithSource(pe.Status, pe.Source, pe.Message)
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, "Prometheus did not answer in time: raise the datasource timeout or check Prometheus load")
-	}
-	if errors.Is(err, context.Canceled) {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "query canceled")
+	if ce := prom.ContextError(err, ""); ce != nil {
+		return backend.ErrDataResponseWithSource(ce.Status, ce.Source, ce.Message)
 	}
 	if backend.IsDownstreamError(err) {
 		return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())

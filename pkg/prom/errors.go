@@ -31,15 +31,29 @@ func (e *Error) Unwrap() error { return e.Err }
 // maxDetail bounds how much of a Prometheus error body reaches the user.
 const maxDetail = 300
 
+// ContextError is the Error of a call that was canceled or ran out of time (nil for any
+// other error), with the URL of the store when known ("" otherwise). A query's deadline can
+// expire inside the client or around it, so both the client and the query handler use it.
+func ContextError(err error, url string) *Error {
+	who := "Prometheus"
+	if url != "" {
+		who += " at " + url
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return &Error{Message: "query canceled", Status: backend.StatusBadRequest, Source: backend.ErrorSourceDownstream, Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Message: who + " did not answer in time: raise the datasource timeout or check Prometheus load", Status: backend.StatusTimeout, Source: backend.ErrorSourceDownstream, Err: err}
+	}
+	return nil
+}
+
 func classify(err error, url string, code int) error {
 	down := func(status backend.Status, format string, a ...any) error {
 		return &Error{Message: fmt.Sprintf(format, a...), Status: status, Source: backend.ErrorSourceDownstream, Err: err}
 	}
-	if errors.Is(err, context.Canceled) {
-		return &Error{Message: "query canceled", Status: backend.StatusBadRequest, Source: backend.ErrorSourceDownstream, Err: err}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return down(backend.StatusTimeout, "Prometheus at %s did not answer in time: raise the datasource timeout or check Prometheus load", url)
+	if e := ContextError(err, url); e != nil {
+		return e
 	}
 	if errors.Is(err, ErrResponseTooLarge) {
 		return down(backend.StatusBadGateway, "Prometheus at %s answered more than the datasource's response limit (%s): narrow the query with cluster filters or raise responseLimitMB", url, short(err.Error()))
