@@ -11,6 +11,7 @@ import (
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
 	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/internal/panics"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
@@ -177,7 +178,7 @@ func (e *Engine) seenAt(ctx context.Context, r Request, at time.Time, recent tim
 func (e *Engine) lookbackAt(ctx context.Context, r Request, at time.Time, recent time.Duration) (seen *certs.Seen, warnings []string, err error) {
 	var v prom.Value
 	func() {
-		defer recovered(&err)
+		defer panics.Recover(&err, "a Prometheus request")
 		key := "l|" + strconv.FormatInt(at.UnixMilli(), 10) + "|" + lookbackKey(r)
 		v, warnings, err = e.lookbacks.answers.do(ctx, key, func(ctx context.Context) (prom.Value, []string, error) {
 			return e.lookbackAnswer(ctx, r.Versions, at, recent)

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seed/rscerts/pkg/internal/panics"
 	"github.com/seed/rscerts/pkg/promql"
 )
 
@@ -118,7 +119,7 @@ func (l *lookbacks) background(selection string, at, served time.Time, fetch loo
 	defer l.wg.Done()
 	var err error
 	func() {
-		defer recovered(&err)
+		defer panics.Recover(&err, "a Prometheus request")
 		err = fetch(l.ctx, at, served)
 	}()
 	l.mu.Lock()

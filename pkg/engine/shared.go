@@ -9,6 +9,7 @@ import (
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
+	"github.com/seed/rscerts/pkg/internal/panics"
 	"github.com/seed/rscerts/pkg/prom"
 )
 
@@ -100,7 +101,7 @@ func (s *Shared) do(ctx context.Context, key string, fetch func(context.Context)
 		var w []string
 		var err error
 		func() {
-			defer recovered(&err)
+			defer panics.Recover(&err, "a Prometheus request")
 			v, w, err = fetch(fetchCtx)
 		}()
 		s.mu.Lock()

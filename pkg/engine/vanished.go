@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seed/rscerts/pkg/certs"
+	"github.com/seed/rscerts/pkg/internal/panics"
 	"github.com/seed/rscerts/pkg/prom"
 	"github.com/seed/rscerts/pkg/promql"
 )
@@ -37,7 +38,7 @@ func (e *Engine) lookbackAnswer(ctx context.Context, versions []certs.Version, a
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer recovered(&listErr)
+		defer panics.Recover(&listErr, "a Prometheus request")
 		listed, warnings, listErr = e.Prom.Series(ctx, promql.SeriesSelectors(sel), at.Add(-lookback), at)
 	}()
 	// Its warnings are the query's own (the same expression) or about the same data.

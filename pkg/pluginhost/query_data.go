@@ -3,16 +3,14 @@ package pluginhost
 import (
 	"context"
 	"errors"
-	"fmt"
-	"runtime/debug"
 	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/seed/rscerts/pkg/engine"
 	"github.com/seed/rscerts/pkg/frames"
+	"github.com/seed/rscerts/pkg/internal/panics"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
 )
@@ -49,12 +47,13 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 // safeQuery turns a panic in one query into that query's error, so the plugin process and
 // the other queries survive.
 func (d *Datasource) safeQuery(ctx context.Context, q backend.DataQuery, alerting bool) (r backend.DataResponse) {
+	var panicked error
 	defer func() {
-		if p := recover(); p != nil {
-			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, "internal error while running the query (see the plugin log)")
+		if panicked != nil {
+			r = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, panicked.Error())
 		}
 	}()
+	defer panics.Recover(&panicked, "query", "refId", q.RefID) // runs first
 	return d.query(ctx, q, alerting)
 }
 
