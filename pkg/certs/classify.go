@@ -14,6 +14,8 @@ const (
 	// Other is everything not known by name: Active-Active *-crdt files and
 	// names future releases add. They are kept, never dropped.
 	Other Category = "other"
+	// CategoryAll is not a certificate's category: a filter's, keeping every category.
+	CategoryAll Category = "all"
 )
 
 // Classify returns the category of a certificate name as certificateName

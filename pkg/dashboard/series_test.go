@@ -39,10 +39,10 @@ func TestTimeSeriesReadableAtAnySize(t *testing.T) {
 			t.Errorf("%s: a %s query in a time series panel", title, q.QueryType)
 			continue
 		}
-		k := seen[q.Category]
+		k := seen[string(q.Category)]
 		if k == nil {
 			k = &kinds{}
-			seen[q.Category] = k
+			seen[string(q.Category)] = k
 		}
 		switch {
 		case q.GroupBy == certs.GroupByCluster && q.Limit == 0:

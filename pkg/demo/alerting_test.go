@@ -245,7 +245,7 @@ func TestEveryRuleSaysTheExpiry(t *testing.T) {
 func TestRotationOverdueRule(t *testing.T) {
 	r := ruleByUID(t, "rscerts-rotation-overdue")
 	q := r.query(t, "A")
-	if q.QueryType != models.QueryDays || q.Category != string(certs.AutoRotated) || q.Value != models.ValueRemaining ||
+	if q.QueryType != models.QueryDays || q.Category != certs.AutoRotated || q.Value != models.ValueRemaining ||
 		!reflect.DeepEqual(q.Statuses, []string{string(certs.StatusRotationOverdue)}) {
 		t.Errorf("query %s statuses %v value %s: want days remaining of auto-rotated, statuses [rotation-overdue]", q, q.Statuses, q.Value)
 	}

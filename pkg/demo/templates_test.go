@@ -129,7 +129,7 @@ func ruleCategories(t *testing.T, r rule) []string {
 	if q.Category == "all" {
 		return []string{string(certs.UserManaged), string(certs.AutoRotated), string(certs.Other)}
 	}
-	return []string{q.Category}
+	return []string{string(q.Category)}
 }
 
 func certificateOf(category string) string {

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -46,8 +45,6 @@ type Request struct {
 	Versions []certs.Version
 	Filter   certs.Filter
 	GroupBy  certs.GroupBy
-	// Statuses keeps only rows with these statuses (empty = all), before grouping.
-	Statuses []certs.Status
 	// Limit keeps only the Limit series that expire soonest, after grouping (0 = all); time
 	// series only. It changes nothing that is asked of Prometheus.
 	Limit int
@@ -59,7 +56,6 @@ func NewRequest(q models.Query, s models.Settings) Request {
 		Versions: q.ResolveVersion(s.MetricVersion).Versions(),
 		Filter:   q.Filter(),
 		GroupBy:  q.GroupBy,
-		Statuses: statuses(q.Statuses),
 		Limit:    q.Limit,
 	}
 }
@@ -151,7 +147,7 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 	}
 	// Before any filter but the cluster's: a copy is behind the other nodes' copies.
 	certs.SetDaysBehind(rows)
-	rows = filter(rows, r.Filter, r.Statuses)
+	rows = r.Filter.Rows(rows)
 	if r.GroupBy == certs.GroupByCertificate || r.GroupBy == certs.GroupByCluster {
 		// Merge's rows are already one per cluster+node+certificate, in row order: grouping
 		// them by node would only copy and sort them again.
@@ -232,24 +228,6 @@ func (e *Engine) Series(ctx context.Context, r Request, rng v1.Range) (*SeriesRe
 	}
 	grouped := certs.SoonestSeries(certs.GroupSeries(kept, r.GroupBy), r.Limit)
 	return &SeriesResult{Series: grouped, Warnings: warnings}, nil
-}
-
-func statuses(s []string) []certs.Status {
-	out := make([]certs.Status, len(s))
-	for i, v := range s {
-		out[i] = certs.Status(v)
-	}
-	return out
-}
-
-func filter(rows []certs.Certificate, f certs.Filter, statuses []certs.Status) []certs.Certificate {
-	kept := rows[:0]
-	for _, c := range rows {
-		if f.Match(c) && (len(statuses) == 0 || slices.Contains(statuses, c.Status)) {
-			kept = append(kept, c)
-		}
-	}
-	return kept
 }
 
 // RenewalsExpr is the PromQL of renewal events at the given range step.

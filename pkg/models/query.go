@@ -65,18 +65,18 @@ func (v MetricVersion) Versions() []certs.Version {
 }
 
 // CategoryAll is the query category that keeps every certificate.
-const CategoryAll = "all"
+const CategoryAll = certs.CategoryAll
 
 // Query is the JSON model of one query. Filters hold exact values (never regexes): the
 // front end expands multi-value dashboard variables into these arrays.
 type Query struct {
-	QueryType     QueryType     `json:"queryType"`
-	Clusters      []string      `json:"clusters"`
-	Nodes         []string      `json:"nodes"`
-	Certificates  []string      `json:"certificates"`
-	Category      string        `json:"category"`
-	MetricVersion MetricVersion `json:"metricVersion"`
-	GroupBy       certs.GroupBy `json:"groupBy"`
+	QueryType     QueryType      `json:"queryType"`
+	Clusters      []string       `json:"clusters"`
+	Nodes         []string       `json:"nodes"`
+	Certificates  []string       `json:"certificates"`
+	Category      certs.Category `json:"category"`
+	MetricVersion MetricVersion  `json:"metricVersion"`
+	GroupBy       certs.GroupBy  `json:"groupBy"`
 	// Statuses keeps only certificates with these statuses (empty = all); certificates and
 	// days queries only. It lets an alert rule fire on missing certificates alone.
 	Statuses []string `json:"statuses,omitempty"`
@@ -129,7 +129,7 @@ func (q Query) Validate() error {
 		return fmt.Errorf("unknown queryType %q: use certificates, days, timeseries or renewals", q.QueryType)
 	}
 	switch q.Category {
-	case CategoryAll, string(certs.UserManaged), string(certs.AutoRotated), string(certs.Other):
+	case CategoryAll, certs.UserManaged, certs.AutoRotated, certs.Other:
 	default:
 		return fmt.Errorf("unknown category %q: use all, user-managed, auto-rotated or other", q.Category)
 	}
@@ -179,7 +179,11 @@ func (q Query) Validate() error {
 
 // Filter is the query's selection as the certs package applies it.
 func (q Query) Filter() certs.Filter {
-	return certs.Filter{Clusters: q.Clusters, Nodes: q.Nodes, Certificates: q.Certificates, Category: q.Category}
+	statuses := make([]certs.Status, len(q.Statuses))
+	for i, s := range q.Statuses {
+		statuses[i] = certs.Status(s)
+	}
+	return certs.Filter{Clusters: q.Clusters, Nodes: q.Nodes, Certificates: q.Certificates, Category: q.Category, Statuses: statuses}
 }
 
 // ResolveVersion applies the datasource default to an empty metricVersion.
