@@ -67,33 +67,3 @@ func TestGroupNodeDedupes(t *testing.T) {
 		t.Errorf("Group(nil) = %v", got)
 	}
 }
-
-func TestFilter(t *testing.T) {
-	c := Certificate{Identity: Identity{"c1", "2", "api"}, Category: UserManaged}
-	tests := []struct {
-		name string
-		f    Filter
-		want bool
-	}{
-		{"zero filter", Filter{}, true},
-		{"all category", Filter{Category: "all"}, true},
-		{"cluster hit", Filter{Clusters: []string{"c0", "c1"}}, true},
-		{"cluster miss", Filter{Clusters: []string{"c0"}}, false},
-		{"cluster exact, no prefix", Filter{Clusters: []string{"c"}}, false},
-		{"node hit", Filter{Nodes: []string{"2"}}, true},
-		{"node miss", Filter{Nodes: []string{"1"}}, false},
-		{"certificate hit", Filter{Certificates: []string{"api"}}, true},
-		{"certificate case", Filter{Certificates: []string{"API"}}, false},
-		{"category hit", Filter{Category: "user-managed"}, true},
-		{"category miss", Filter{Category: "auto-rotated"}, false},
-		{"unknown category", Filter{Category: "nonsense"}, false},
-		{"all fields hit", Filter{Clusters: []string{"c1"}, Nodes: []string{"2"}, Certificates: []string{"api"}, Category: "user-managed"}, true},
-		{"one field misses", Filter{Clusters: []string{"c1"}, Nodes: []string{"2"}, Certificates: []string{"cm"}}, false},
-		{"empty non-nil slice", Filter{Clusters: []string{}}, true},
-	}
-	for _, tt := range tests {
-		if got := tt.f.Match(c); got != tt.want {
-			t.Errorf("%s: Match = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
