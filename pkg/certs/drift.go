@@ -40,7 +40,7 @@ func SetDaysBehind(rows []Certificate) {
 			continue
 		}
 		b := best[key{c.Cluster, c.Certificate}]
-		c.DaysBehind = max(0, float64(b.at.Sub(c.ExpiresAt))/float64(24*time.Hour))
+		c.DaysBehind = max(0, DaysUntil(b.at, c.ExpiresAt))
 	}
 }
 

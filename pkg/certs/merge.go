@@ -36,8 +36,6 @@ type Certificate struct {
 	DaysBehind float64
 }
 
-const secondsPerDay = 86400
-
 // mergeAcc accumulates the observations of one identity. It stores indexes
 // into obs rather than copies so that the path (which may need a string
 // concatenation) is built once per row, not once per observation.
@@ -122,7 +120,7 @@ func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds,
 		if win >= 0 {
 			s := obs[win].Seconds
 			c.Present = true
-			c.DaysRemaining = s / secondsPerDay
+			c.DaysRemaining = SecondsToDays(s)
 			if !math.IsNaN(s) {
 				c.ExpiresAt = now.Add(SecondsToDuration(s))
 			}
@@ -131,7 +129,7 @@ func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds,
 		} else {
 			win = a.missing
 			c.ExpiresAt = obs[win].ExpiresAt
-			c.DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+			c.DaysRemaining = DaysUntil(c.ExpiresAt, now)
 			c.Status = StatusMissing
 			c.Source = a.missingVers.String()
 		}

@@ -21,12 +21,10 @@ type Renewal struct {
 }
 
 // DaysBefore is the days remaining just before the renewal, at Time.
-func (r Renewal) DaysBefore() float64 { return daysUntil(r.ExpiresBefore, r.Time) }
+func (r Renewal) DaysBefore() float64 { return DaysUntil(r.ExpiresBefore, r.Time) }
 
 // DaysAfter is the days remaining just after the renewal, at Time.
-func (r Renewal) DaysAfter() float64 { return daysUntil(r.ExpiresAfter, r.Time) }
-
-func daysUntil(t, from time.Time) float64 { return float64(t.Sub(from)) / float64(24*time.Hour) }
+func (r Renewal) DaysAfter() float64 { return DaysUntil(r.ExpiresAfter, r.Time) }
 
 // MergeRenewals makes one event of the events of one certificate whose new expiries are the
 // same certificate (within RenewalMinJump): schemas whose label sets differ (7.18's /v2 names

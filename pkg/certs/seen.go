@@ -75,7 +75,7 @@ func MergeWithSeen(obs []Observation, seen *Seen, customerManagedINE map[string]
 		if !out[i].Present {
 			c := &seen.rows[j]
 			out[i].ExpiresAt, out[i].Source = c.ExpiresAt, c.Source
-			out[i].DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+			out[i].DaysRemaining = DaysUntil(c.ExpiresAt, now)
 			resorted = true
 		}
 		// A row without a path takes the first seen one, as Merge would.
@@ -89,7 +89,7 @@ func MergeWithSeen(obs []Observation, seen *Seen, customerManagedINE map[string]
 			continue
 		}
 		c.Category = Classify(c.Certificate, customerManagedINE[c.Cluster])
-		c.DaysRemaining = float64(c.ExpiresAt.Sub(now)) / float64(24*time.Hour)
+		c.DaysRemaining = DaysUntil(c.ExpiresAt, now)
 		c.Status = StatusMissing
 		out = append(out, c)
 	}

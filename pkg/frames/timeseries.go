@@ -8,8 +8,6 @@ import (
 	"github.com/seed/rscerts/pkg/certs"
 )
 
-const secondsPerDay = 86400
-
 // Timeseries is one timeseries-multi frame per series, values in days.
 func Timeseries(series []certs.Series, by certs.GroupBy) data.Frames {
 	if len(series) == 0 {
@@ -21,7 +19,7 @@ func Timeseries(series []certs.Series, by certs.GroupBy) data.Frames {
 		days := make([]float64, len(s.Points))
 		for i, p := range s.Points {
 			times[i] = p.T.UTC()
-			days[i] = p.Seconds / secondsPerDay
+			days[i] = certs.SecondsToDays(p.Seconds)
 		}
 		value := data.NewField(FieldDays, Labels(s.Identity, s.Category, by), days).
 			SetConfig(daysConfig(DisplayName(s.Identity, by)))
