@@ -164,11 +164,7 @@ func presentSelectors(sel Selection) []selector {
 	}
 	var out []selector
 	if len(names) > 0 {
-		var common []string
-		if len(sel.Clusters) > 0 {
-			common = []string{ExactMatcher("cluster", sel.Clusters)}
-		}
-		out = append(out, selector{matchers: append([]string{ExactMatcher("__name__", names)}, common...)})
+		out = append(out, selector{matchers: append([]string{ExactMatcher("__name__", names)}, clusterMatchers(sel)...)})
 	}
 	return append(out, x509...)
 }
@@ -214,7 +210,8 @@ func VersionOf(metric string) certs.Version {
 	return ""
 }
 
-// selector is one metric's vector selector.
+// selector is one metric's vector selector; metric is empty for presentSelectors' main
+// branch, which selects v1 and v2 at once by a __name__ matcher.
 type selector struct {
 	metric   string
 	matchers []string
@@ -230,10 +227,7 @@ func (s selector) String() string {
 
 // selectors returns, per version, the vector selectors of that version's metrics.
 func selectors(sel Selection) map[certs.Version][]selector {
-	var common []string
-	if len(sel.Clusters) > 0 {
-		common = []string{ExactMatcher("cluster", sel.Clusters)}
-	}
+	common := clusterMatchers(sel)
 	out := map[certs.Version][]selector{}
 	for _, v := range sel.Versions {
 		switch v {
@@ -268,11 +262,16 @@ func each(sel Selection, wrap func(selector) string) string {
 	return strings.Join(parts, " or ")
 }
 
-func ineSelector(sel Selection) string {
-	if len(sel.Clusters) > 0 {
-		return MetricINE + "{" + ExactMatcher("cluster", sel.Clusters) + "}"
+// clusterMatchers is the selection's cluster filter as label matchers (none for every cluster).
+func clusterMatchers(sel Selection) []string {
+	if len(sel.Clusters) == 0 {
+		return nil
 	}
-	return MetricINE + "{}"
+	return []string{ExactMatcher("cluster", sel.Clusters)}
+}
+
+func ineSelector(sel Selection) string {
+	return selector{metric: MetricINE, matchers: clusterMatchers(sel)}.String()
 }
 
 func tagState(expr, state string) string {
