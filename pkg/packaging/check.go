@@ -22,7 +22,7 @@ import (
 // of grafana/grafana, stored copy of commit 021371ce6188d520574474e9024feeabd1868ebb), the
 // one Grafana's plugin validator checks dist/plugin.json against.
 //
-//go:embed testdata/plugin.schema.json
+//go:embed schema/plugin.schema.json
 var Schema []byte
 
 // schemaAdditions are top-level plugin.json properties that create-plugin's webpack build
