@@ -13,17 +13,18 @@ import (
 // selection (more often when the lookback step is shorter).
 const LookbackRefresh = time.Minute
 
-// lookbacks shares the answer to promql.Lookback. It reads the whole missing-series window,
-// so one answer per selection (version choice: it reads every cluster) serves every query for
-// up to a refresh period; each query's instant expression covers the time since that answer's
-// evaluation (recentWindow), so sharing never hides a certificate that vanished in between.
-// Queries of one dashboard refresh carry the same time and share one request.
+// lookbacks shares the lookback answer (lookbackAnswer: the certificates of the
+// missing-series window that are not present). It covers the whole window, so one answer per
+// selection (version choice: it covers every cluster) serves every query for up to a refresh
+// period; each query's instant expression covers the time since that answer's evaluation
+// (recentWindow), so sharing never hides a certificate that vanished in between. Queries of one
+// dashboard refresh carry the same time and share its requests.
 //
 // Past its refresh period an answer keeps serving, for up to staleFor, while a newer one is
-// fetched in the background: the lookback is the costliest request (seconds at 10,000
-// certificates), and an alert rule evaluated every minute would otherwise pay it every
-// minute. Only a query with no usable answer (a new instance, a query of the past, an answer
-// older than staleFor because refreshes failed) waits for one.
+// fetched in the background: where a certificate vanished, the lookback reads its cluster's
+// samples of the whole window (seconds for a fleet's), and an alert rule evaluated every minute
+// would otherwise pay it every minute. Only a query with no usable answer (a new instance, a
+// query of the past, an answer older than staleFor because refreshes failed) waits for one.
 type lookbacks struct {
 	answers  *Shared // shares answers by selection and evaluation time (lookbackAnswer)
 	refresh  time.Duration
