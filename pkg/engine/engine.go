@@ -135,9 +135,11 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		return nil, err
 	}
 	if lookbackAt.Before(at) && unseenMissing(rows, seen) {
-		// A certificate appeared after the shared lookback answer and vanished before this
-		// query: only a lookback evaluated now values it from its samples. Rare (it lived
-		// between two refreshes), and it replaces the refresh that was due within a minute.
+		// A certificate vanished since the shared lookback answer (which lists only
+		// certificates not present then), or appeared after it and vanished before this
+		// query: only a lookback evaluated now values it from its samples. Once per vanished
+		// certificate (the answer then serves the next queries), and it replaces the refresh
+		// that was due within a minute.
 		lookbackAt = e.lookbacks.evalTime(key, at, true, nil)
 		seen, lookbackWarnings = e.seenAt(ctx, r, lookbackAt, recentWindow(0))
 		warnings = append(warnings, lookbackWarnings...)
@@ -189,7 +191,7 @@ func (e *Engine) lookbackAt(ctx context.Context, r Request, at time.Time, recent
 // Close stops the background lookback refreshes and waits for them (instance disposal).
 func (e *Engine) Close() { e.lookbacks.close() }
 
-// unseenMissing tells whether a missing row is not in seen: it vanished after appearing since.
+// unseenMissing tells whether a missing row is not in seen: it vanished since seen was made.
 func unseenMissing(rows []certs.Certificate, seen *certs.Seen) bool {
 	for i := range rows {
 		if !rows[i].Present && !seen.Has(rows[i].Identity) {
