@@ -377,7 +377,6 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 			t.Fatalf("before: %+v", before)
 		}
 		_ = r.vanish(t, ref{"c1.example.com", "2", "api"})
-		last := r.lastSample(t, ref{"c1.example.com", "2", "api"})
 		rows := tableRows(t, r.query(t, ds, filter))
 		queried := time.Now()
 		if len(rows) != 1 || rows[0].Status != "missing" {
@@ -385,17 +384,20 @@ func TestIntegrationRealPrometheus(t *testing.T) {
 		}
 		// The rig's clock is frozen: values do not count down, so the expiry a sample implies
 		// grows with its timestamp, and a value read at an evaluation time (the shared lookback
-		// answer's, up to a refresh period old; the query's) is later than its sample's: by up
-		// to the time since the last sample, for the lookback that values a certificate gone
-		// since the shared answer is evaluated at the query's time, where predict_linear of
-		// constant values extrapolates nothing. The missing row reports an expiry from the
-		// oldest stored sample's (less a scrape, for VictoriaMetrics evaluates a little behind
-		// its samples) to the newest one's valued at the query's time, or the expiry shown
-		// before. The bounds come from the store, not from how late scrapes ran; the live rig's
-		// tests (checkLastExpiry) hold the exact value.
+		// answer's, up to a refresh period old; the query's) is later than its sample's: the
+		// lookback that values a certificate gone since the shared answer is evaluated at the
+		// query's time, where predict_linear of constant values extrapolates nothing. The
+		// missing row reports an expiry from the oldest stored sample's (less a scrape, for
+		// VictoriaMetrics evaluates a little behind its samples) to the seconds left valued
+		// at the query's time, or the expiry shown before. The bounds come from the store, not
+		// from how late scrapes ran; the live rig's tests (checkLastExpiry) hold the exact value.
 		implied := r.storedExpiries(t, ref{"c1.example.com", "2", "api"})
+		var left float64 // seconds left: the same in every sample of a frozen rig
+		for _, s := range r.storedV2Samples(t, ref{"c1.example.com", "2", "api"}) {
+			left = max(left, s.Value)
+		}
 		lo := implied[0].Add(-demorig.ScrapeInterval)
-		hi := maxTime(implied[len(implied)-1].Add(queried.Sub(last)), before[0].ExpiresAt).Add(time.Second)
+		hi := maxTime(queried.Add(time.Duration(left*float64(time.Second))), before[0].ExpiresAt).Add(time.Second)
 		if got := rows[0].ExpiresAt; got.Before(lo) || got.After(hi) {
 			t.Fatalf("missing row expires at %s, outside [%s, %s] (the oldest stored sample's expiry less a scrape, the one shown before): %+v",
 				got.Format(time.RFC3339Nano), lo.Format(time.RFC3339Nano), hi.Format(time.RFC3339Nano), rows[0])

@@ -118,16 +118,24 @@ func (r *rig) expiry(t *testing.T, c ref) time.Time {
 func (r *rig) storedExpiries(t *testing.T, c ref) []time.Time {
 	t.Helper()
 	var out []time.Time
+	for _, s := range r.storedV2Samples(t, c) {
+		out = append(out, s.Time.Add(time.Duration(s.Value*float64(time.Second))))
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
+}
+
+// storedV2Samples are the store's v2 samples of the certificate over the last ten minutes.
+func (r *rig) storedV2Samples(t *testing.T, c ref) []promrig.Sample {
+	t.Helper()
+	var out []promrig.Sample
 	for _, sel := range c.storeSelectors() {
 		sel = strings.Replace(sel, `__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds"`, `__name__="node_cert_expires_in_seconds"`, 1)
-		for _, s := range r.prom.RawSamples(t, sel, 10*time.Minute) {
-			out = append(out, s.Time.Add(time.Duration(s.Value*float64(time.Second))))
-		}
+		out = append(out, r.prom.RawSamples(t, sel, 10*time.Minute)...)
 	}
 	if len(out) == 0 {
 		t.Fatalf("the store has no v2 sample of %v in the last ten minutes", c)
 	}
-	slices.SortFunc(out, time.Time.Compare)
 	return out
 }
 
