@@ -37,7 +37,7 @@ type Engine struct {
 // and an answer for the settings' cache TTL; the lookback answer is shared for up to
 // LookbackRefresh.
 func New(p Prometheus, s models.Settings) *Engine {
-	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, lookbacks: newLookbacks(p, s.MissingLookback)}
+	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, lookbacks: newLookbacks(s.MissingLookback)}
 }
 
 // Request is what one query asks for, after defaults are resolved.
@@ -80,13 +80,6 @@ func (r Request) RangeExpr() string {
 		return promql.Present(r.Selection())
 	}
 	return promql.PresentAcrossNodes(r.Selection())
-}
-
-// LookbackExpr is the PromQL of every certificate seen within the missing-series window
-// ending at `at`, in every cluster ("" when the window is 0): what lookbackAnswer sends when
-// the store cannot list series, and, restricted to some clusters, when a series vanished.
-func (r Request) LookbackExpr(missingLookback time.Duration, at time.Time) string {
-	return promql.Lookback(promql.Selection{Versions: r.Versions}, missingLookback, at)
 }
 
 // Snapshot is the state of every matching certificate at one instant.

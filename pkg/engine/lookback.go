@@ -60,7 +60,7 @@ const maxLookbacks = 8
 // fetched: beyond it (refreshes keep failing) queries wait for their own, and say why.
 const staleRefreshes = 3
 
-func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
+func newLookbacks(missingLookback time.Duration) *lookbacks {
 	refresh := LookbackRefresh
 	if missingLookback > 0 {
 		refresh = min(refresh, promql.LookbackStep(missingLookback))
@@ -68,7 +68,7 @@ func newLookbacks(p Prometheus, missingLookback time.Duration) *lookbacks {
 	staleFor := staleRefreshes * refresh
 	ctx, cancel := context.WithCancel(context.Background())
 	// Kept a little past the stale period: a query within it must find the answer.
-	return &lookbacks{answers: NewShared(p, staleFor+5*time.Second), refresh: refresh, staleFor: staleFor,
+	return &lookbacks{answers: newAnswerCache(staleFor + 5*time.Second), refresh: refresh, staleFor: staleFor,
 		newest: map[string]time.Time{}, pending: map[string]bool{}, failed: map[string]time.Time{}, last: map[string]servedAt{}, ctx: ctx, cancel: cancel}
 }
 

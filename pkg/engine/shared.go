@@ -50,7 +50,15 @@ const maxSharedEntries = 64
 
 // NewShared wraps a Prometheus client.
 func NewShared(next Prometheus, ttl time.Duration) *Shared {
-	return &Shared{next: next, ttl: ttl, now: time.Now, entries: map[string]*sharedEntry{}}
+	s := newAnswerCache(ttl)
+	s.next = next
+	return s
+}
+
+// newAnswerCache is a Shared with no client of its own: its callers pass each fetch to do
+// (the lookback answers, composed of several requests).
+func newAnswerCache(ttl time.Duration) *Shared {
+	return &Shared{ttl: ttl, now: time.Now, entries: map[string]*sharedEntry{}}
 }
 
 // Query shares instant queries with the same expression and evaluation time (ms).

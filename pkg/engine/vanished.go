@@ -44,19 +44,21 @@ func (e *Engine) lookbackAnswer(ctx context.Context, versions []certs.Version, a
 	// Its warnings are the query's own (the same expression) or about the same data.
 	present, _, presentErr := e.Prom.Query(ctx, promql.Instant(sel, recent), at)
 	wg.Wait()
+	// The whole window of every cluster, read where the list cannot be trusted.
+	readAll := func() (prom.Value, []string, error) { return e.Prom.Query(ctx, promql.Lookback(sel, lookback, at), at) }
 	series, okSeries := listed.(prom.LabelSets)
 	vec, okVec := present.(prom.Vector)
 	if listErr != nil || presentErr != nil || !okSeries || !okVec {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		return e.Prom.Query(ctx, promql.Lookback(sel, lookback, at), at)
+		return readAll()
 	}
 	gone, complete := notPresent(series, vec)
 	if !complete {
 		// A present series the list lacks: the list is not the window's (a store that
-		// truncates, or a present sample older than a short window). Read it all.
-		return e.Prom.Query(ctx, promql.Lookback(sel, lookback, at), at)
+		// truncates, or a present sample older than a short window).
+		return readAll()
 	}
 	if len(gone.Versions) == 0 {
 		return prom.Vector{}, warnings, nil
