@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"slices"
@@ -39,7 +40,27 @@ var weirdClusters = []string{
 	"証明書.クラスタ",
 }
 
+// hardeningFixture is what every case of TestHardeningRealPrometheusFiltersAndStop shares: a
+// real Prometheus scraping the weird clusters, a datasource reading it, and the ground truth.
+type hardeningFixture struct {
+	p    *promrig.Server
+	ds   *Datasource
+	want map[string][]string // cluster -> the "node/certificate" identities it must show
+}
+
 func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
+	fx := startHardeningFixture(t)
+	t.Run("each weird name selects exactly its cluster", func(t *testing.T) { hardeningWeirdNames(t, fx) })
+	t.Run("hostile values select nothing or exactly the named cluster, in the PromQL itself", func(t *testing.T) { hardeningHostileValues(t, fx) })
+	t.Run("1000 values accepted and exact, 1001 refused", func(t *testing.T) { hardeningValueLimit(t, fx) })
+	// Last: it stops the fixture's Prometheus.
+	t.Run("Prometheus stopped mid-run", func(t *testing.T) { hardeningPrometheusStopped(t, fx) })
+}
+
+// startHardeningFixture starts the simulated weird clusters, a Prometheus scraping their v1
+// and v2 metrics, and a datasource without cache, and waits until every series is stored.
+func startHardeningFixture(t *testing.T) *hardeningFixture {
+	t.Helper()
 	cfgs := make([]simulator.ClusterConfig, len(weirdClusters))
 	for i, name := range weirdClusters {
 		cfgs[i] = simulator.ClusterConfig{Name: name, Nodes: 2, Schema: simulator.SchemaDocs, CertsPerNode: 3}
@@ -73,171 +94,228 @@ func TestHardeningRealPrometheusFiltersAndStop(t *testing.T) {
 			inV1++
 		}
 	}
-	p.WaitForSeries(t, `count by (cluster, node, logical_name) (node_cert_expires_in_seconds)`, total, 60*time.Second)
-	p.WaitForSeries(t, `node_cert_expiration_seconds`, inV1, 60*time.Second)
+	const byCertificate, v1Series = `count by (cluster, node, logical_name) (node_cert_expires_in_seconds)`, `node_cert_expiration_seconds`
+	p.WaitForSeries(t, byCertificate, total, 60*time.Second)
+	p.WaitForSeries(t, v1Series, inV1, 60*time.Second)
 	ds := newTestDatasource(t, p.URL, map[string]any{"missingLookback": "5m", "cacheTTL": "0s"}, nil)
-	// Resources evaluate at the start of the current second: wait until that sees the scrape.
-	time.Sleep(1100 * time.Millisecond)
+	waitStoredAtStartOfSecond(t, p, map[string]int{byCertificate: total, v1Series: inV1})
+	return &hardeningFixture{p: p, ds: ds, want: want}
+}
 
-	clustersOf := func(t *testing.T, resp backend.DataResponse) map[string][]string {
-		t.Helper()
-		got := map[string][]string{}
-		for _, r := range tableRows(t, resp) {
-			got[r.Cluster] = append(got[r.Cluster], r.Node+"/"+r.Certificate)
+// waitStoredAtStartOfSecond waits until the store, evaluated at the start of the current
+// second, has at least n series of each expression: resources evaluate there
+// (resources.go), which may be before the scrape WaitForSeries saw at the current time.
+func waitStoredAtStartOfSecond(t *testing.T, p *promrig.Server, atLeast map[string]int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		at := time.Now().Truncate(time.Second)
+		missing := ""
+		for expr, n := range atLeast {
+			if got := len(p.RangeEnd(t, expr, at, at, time.Second)); got < n {
+				missing = fmt.Sprintf("%s: %d series at %s, want %d", expr, got, at.Format(time.RFC3339), n)
+			}
 		}
-		return got
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the store evaluated at the start of the second does not have every series after 30s: %s", missing)
+		}
 	}
-	sameIDs := func(a, b []string) bool {
-		a, b = slices.Clone(a), slices.Clone(b)
-		slices.Sort(a)
-		slices.Sort(b)
-		return slices.Equal(a, b)
+}
+
+// clustersOf is the "node/certificate" identities of a table's rows, by cluster.
+func clustersOf(t *testing.T, resp backend.DataResponse) map[string][]string {
+	t.Helper()
+	got := map[string][]string{}
+	for _, r := range tableRows(t, resp) {
+		got[r.Cluster] = append(got[r.Cluster], r.Node+"/"+r.Certificate)
 	}
+	return got
+}
 
-	t.Run("each weird name selects exactly its cluster", func(t *testing.T) {
-		for _, name := range weirdClusters {
-			for _, filter := range [][]string{{name}, {name, "no-such-cluster"}, {"no.such|cluster", name}} {
-				got := clustersOf(t, r0(t, ds, map[string]any{"clusters": filter}))
-				if len(got) != 1 || !sameIDs(got[name], want[name]) {
-					t.Fatalf("clusters=%q: got %q, want exactly %q: %q", filter, got, name, want[name])
-				}
-			}
-			status, body := resourceCall(t, ds, "nodes", "nodes?"+url.Values{"cluster": {name}}.Encode())
-			if status != 200 || string(body) != `["1","2"]` {
-				t.Fatalf("nodes of %q: %d %s", name, status, body)
-			}
-		}
-		for _, raw := range []string{"nodes?cluster=%FF", "certificates?cluster=a&cluster=%C3%28", "clusters?cluster=%FF%FE&cluster=b"} {
-			if status, body := resourceCall(t, ds, strings.SplitN(raw, "?", 2)[0], raw); status != 400 || !strings.Contains(string(body), "not valid UTF-8") {
-				t.Fatalf("%s: %d %s", raw, status, body)
-			}
-		}
-		status, body := resourceCall(t, ds, "clusters", "clusters")
-		if status != 200 || strings.Count(string(body), `",`) != len(weirdClusters)-1 {
-			t.Fatalf("clusters: %s", body)
-		}
-	})
+// sameIDs reports whether a and b hold the same identities, in any order.
+func sameIDs(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
 
-	t.Run("hostile values select nothing or exactly the named cluster, in the PromQL itself", func(t *testing.T) {
-		values := append(slices.Clone(hostileValues), weirdClusters...)
-		values = append(values, `c1\.example\.com`, `c1.example.com|c1Xexample.com`, `we"ird\\c.l`, `we\"ird\c.l`, `(?s).*`, `c1.example.com"} or up{x="`)
-		settings, _ := models.LoadSettings(backend.DataSourceInstanceSettings{URL: p.URL})
-		for _, v := range values {
-			if !utf8.ValidString(v) {
-				// Never reaches the engine: JSON decoding turns invalid UTF-8 into U+FFFD and the
-				// resources refuse it (below). Prometheus label values are UTF-8 anyway.
-				continue
+func hardeningWeirdNames(t *testing.T, fx *hardeningFixture) {
+	ds, want := fx.ds, fx.want
+	for _, name := range weirdClusters {
+		for _, filter := range [][]string{{name}, {name, "no-such-cluster"}, {"no.such|cluster", name}} {
+			got := clustersOf(t, r0(t, ds, map[string]any{"clusters": filter}))
+			if len(got) != 1 || !sameIDs(got[name], want[name]) {
+				t.Fatalf("clusters=%q: got %q, want exactly %q: %q", filter, got, name, want[name])
 			}
-			for _, filter := range [][]string{{v}, {v, "no-such-cluster"}} {
-				for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
-					req := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
-					// The plugin's own client, so the real PromQL goes through the real transport.
-					now := time.Now()
-					val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute), now)
-					if err != nil {
-						t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
-					}
-					for _, s := range val.(prom.Vector) {
-						if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
-							t.Fatalf("clusters=%q (%s): PromQL selected cluster %q: %v", filter, mv, c, s.Metric)
-						}
-					}
-					for _, by := range []string{"node", "certificate"} { // per node, and across nodes
-						rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: certs.GroupBy(by)}, settings)
-						mat, _, err := ds.client.QueryRange(context.Background(), rng.RangeExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
-						if err != nil {
-							t.Fatalf("clusters=%q, groupBy %s: range: %v", filter, by, err)
-						}
-						for _, s := range mat.(prom.Matrix) {
-							if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
-								t.Fatalf("clusters=%q (%s), groupBy %s: range PromQL selected cluster %q", filter, mv, by, c)
-							}
-						}
-					}
-				}
-				got := clustersOf(t, r0(t, ds, map[string]any{"clusters": filter}))
-				for c := range got {
-					if c != v || !sameIDs(got[c], want[c]) {
-						t.Fatalf("clusters=%q: got %q", filter, got)
-					}
+		}
+		status, body := resourceCall(t, ds, "nodes", "nodes?"+url.Values{"cluster": {name}}.Encode())
+		if status != 200 || string(body) != `["1","2"]` {
+			t.Fatalf("nodes of %q: %d %s", name, status, body)
+		}
+	}
+	for _, raw := range []string{"nodes?cluster=%FF", "certificates?cluster=a&cluster=%C3%28", "clusters?cluster=%FF%FE&cluster=b"} {
+		if status, body := resourceCall(t, ds, strings.SplitN(raw, "?", 2)[0], raw); status != 400 || !strings.Contains(string(body), "not valid UTF-8") {
+			t.Fatalf("%s: %d %s", raw, status, body)
+		}
+	}
+	status, body := resourceCall(t, ds, "clusters", "clusters")
+	if status != 200 || strings.Count(string(body), `",`) != len(weirdClusters)-1 {
+		t.Fatalf("clusters: %s", body)
+	}
+}
+
+func hardeningHostileValues(t *testing.T, fx *hardeningFixture) {
+	values := append(slices.Clone(hostileValues), weirdClusters...)
+	values = append(values, `c1\.example\.com`, `c1.example.com|c1Xexample.com`, `we"ird\\c.l`, `we\"ird\c.l`, `(?s).*`, `c1.example.com"} or up{x="`)
+	settings, _ := models.LoadSettings(backend.DataSourceInstanceSettings{URL: fx.p.URL})
+	for _, v := range values {
+		if !utf8.ValidString(v) {
+			// Never reaches the engine: JSON decoding turns invalid UTF-8 into U+FFFD and the
+			// resources refuse it (below). Prometheus label values are UTF-8 anyway.
+			continue
+		}
+		for _, filter := range [][]string{{v}, {v, "no-such-cluster"}} {
+			for _, mv := range []models.MetricVersion{models.MetricVersionAuto, models.MetricVersionV1, models.MetricVersionV2} {
+				checkPromQLSelectsOnly(t, fx.ds, settings, filter, mv)
+			}
+			got := clustersOf(t, r0(t, fx.ds, map[string]any{"clusters": filter}))
+			for c := range got {
+				if c != v || !sameIDs(got[c], fx.want[c]) {
+					t.Fatalf("clusters=%q: got %q", filter, got)
 				}
 			}
 		}
-		t.Logf("hardening: %d hostile cluster filter values checked against Prometheus %s (x2 forms, x3 metric versions, instant and range)", len(values), p.Version)
-	})
+	}
+	t.Logf("hardening: %d hostile cluster filter values checked against Prometheus %s (x2 forms, x3 metric versions, instant and range)", len(values), fx.p.Version)
+}
 
-	t.Run("1000 values accepted and exact, 1001 refused", func(t *testing.T) {
-		filter := append(filterValues(998), `c1.example.com|.*`, weirdClusters[0])
-		got := clustersOf(t, r0(t, ds, map[string]any{"clusters": filter}))
-		if len(got) != 1 || !sameIDs(got[weirdClusters[0]], want[weirdClusters[0]]) {
-			t.Fatalf("got %q", got)
+// checkPromQLSelectsOnly runs the engine's instant and range PromQL for the cluster filter
+// through the plugin's own client (so the real PromQL goes through the real transport) and
+// fails unless Prometheus accepts it and it selects only the filter's clusters.
+func checkPromQLSelectsOnly(t *testing.T, ds *Datasource, settings models.Settings, filter []string, mv models.MetricVersion) {
+	t.Helper()
+	req := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: "node"}, settings)
+	now := time.Now()
+	val, _, err := ds.client.Query(context.Background(), req.InstantExpr(time.Minute), now)
+	if err != nil {
+		t.Fatalf("clusters=%q: Prometheus rejected the PromQL: %v", filter, err)
+	}
+	for _, s := range val.(prom.Vector) {
+		if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
+			t.Fatalf("clusters=%q (%s): PromQL selected cluster %q: %v", filter, mv, c, s.Metric)
 		}
-		r := r0(t, ds, map[string]any{"clusters": append(filter, "one-more")})
-		if r.Error == nil || r.Status != backend.StatusBadRequest || !strings.Contains(r.Error.Error(), "at most 1000") {
-			t.Fatalf("1001 values: %+v", r)
+	}
+	for _, by := range []string{"node", "certificate"} { // per node, and across nodes
+		rng := engine.NewRequest(models.Query{Clusters: filter, MetricVersion: mv, GroupBy: certs.GroupBy(by)}, settings)
+		mat, _, err := ds.client.QueryRange(context.Background(), rng.RangeExpr(), rangeOf(dataQuery("A", nil, time.Now().Add(-time.Minute), time.Now())))
+		if err != nil {
+			t.Fatalf("clusters=%q, groupBy %s: range: %v", filter, by, err)
 		}
-	})
+		for _, s := range mat.(prom.Matrix) {
+			if c := s.Metric.Get("cluster"); !slices.Contains(filter, c) {
+				t.Fatalf("clusters=%q (%s), groupBy %s: range PromQL selected cluster %q", filter, mv, by, c)
+			}
+		}
+	}
+}
 
-	t.Run("Prometheus stopped mid-run", func(t *testing.T) {
-		leakCheck(t)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		ok, failed := 0, map[string]int{}
-		stopAt := time.Now().Add(700 * time.Millisecond)
-		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; time.Since(stopAt) < 1500*time.Millisecond; i++ {
-					now := time.Now()
-					qs := []backend.DataQuery{
-						dataQuery("table", map[string]any{"queryType": "certificates", "clusters": []string{weirdClusters[(w+i)%len(weirdClusters)]}}, now.Add(-time.Hour), now),
-						dataQuery("days", map[string]any{"queryType": "days", "groupBy": "certificate"}, now.Add(-time.Hour), now),
-						dataQuery("series", map[string]any{"queryType": "timeseries"}, now.Add(-5*time.Minute), now),
-					}
-					resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					for ref, r := range resp.Responses {
-						switch {
-						case r.Error == nil:
-							ok++
-						case r.ErrorSource == backend.ErrorSourceDownstream && (r.Status == backend.StatusBadGateway || r.Status == backend.StatusTimeout) &&
-							(strings.Contains(r.Error.Error(), "cannot reach Prometheus at "+p.URL) || // stopped
-								strings.Contains(r.Error.Error(), "Prometheus at "+p.URL+" failed (HTTP 503)") || // shutting down
-								strings.HasPrefix(r.Error.Error(), "Prometheus failed to execute the query") || // storage closing
-								strings.Contains(r.Error.Error(), "Prometheus request to "+p.URL)):
-							failed[r.Error.Error()]++
-						default:
-							t.Errorf("%s: unexpected failure %d %s %v", ref, r.Status, r.ErrorSource, r.Error)
-						}
-					}
-					mu.Unlock()
-				}
-			}()
+func hardeningValueLimit(t *testing.T, fx *hardeningFixture) {
+	filter := append(filterValues(998), `c1.example.com|.*`, weirdClusters[0])
+	got := clustersOf(t, r0(t, fx.ds, map[string]any{"clusters": filter}))
+	if len(got) != 1 || !sameIDs(got[weirdClusters[0]], fx.want[weirdClusters[0]]) {
+		t.Fatalf("got %q", got)
+	}
+	r := r0(t, fx.ds, map[string]any{"clusters": append(filter, "one-more")})
+	if r.Error == nil || r.Status != backend.StatusBadRequest || !strings.Contains(r.Error.Error(), "at most 1000") {
+		t.Fatalf("1001 values: %+v", r)
+	}
+}
+
+func hardeningPrometheusStopped(t *testing.T, fx *hardeningFixture) {
+	leakCheck(t)
+	p, ds := fx.p, fx.ds
+	tally := &stopTally{promURL: p.URL, failed: map[string]int{}}
+	var wg sync.WaitGroup
+	stopAt := time.Now().Add(700 * time.Millisecond)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			queryAroundStop(t, ds, w, stopAt, tally)
+		}()
+	}
+	// Not a wait for a condition: the queries run this long against a live Prometheus, which
+	// then stops under them.
+	time.Sleep(time.Until(stopAt))
+	p.Stop()
+	wg.Wait()
+	ok, failed := tally.ok, tally.failed
+	n := 0
+	for _, c := range failed {
+		n += c
+	}
+	if ok == 0 || n == 0 {
+		t.Fatalf("want successes before and failures after the stop: ok %d, failed %v", ok, failed)
+	}
+	t.Logf("hardening: Prometheus stopped mid-run: %d queries succeeded, %d failed cleanly: %v", ok, n, failed)
+	h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if err != nil || h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "cannot reach Prometheus at "+p.URL) || !strings.Contains(h.Message, "connection refused") {
+		t.Fatalf("health after stop: %v %q", h.Status, h.Message)
+	}
+	if status, body := resourceCall(t, ds, "clusters", "clusters"); status != 502 || !strings.Contains(string(body), "cannot reach Prometheus") {
+		t.Fatalf("resource after stop: %d %s", status, body)
+	}
+}
+
+// queryAroundStop is worker w: it sends requests of a table (of one weird cluster, a different
+// one each time), days and time series until 1.5s after stopAt, and tallies every answer.
+func queryAroundStop(t *testing.T, ds *Datasource, w int, stopAt time.Time, tally *stopTally) {
+	for i := 0; time.Since(stopAt) < 1500*time.Millisecond; i++ {
+		now := time.Now()
+		qs := []backend.DataQuery{
+			dataQuery("table", map[string]any{"queryType": "certificates", "clusters": []string{weirdClusters[(w+i)%len(weirdClusters)]}}, now.Add(-time.Hour), now),
+			dataQuery("days", map[string]any{"queryType": "days", "groupBy": "certificate"}, now.Add(-time.Hour), now),
+			dataQuery("series", map[string]any{"queryType": "timeseries"}, now.Add(-5*time.Minute), now),
 		}
-		time.Sleep(time.Until(stopAt))
-		p.Stop()
-		wg.Wait()
-		n := 0
-		for _, c := range failed {
-			n += c
+		resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
+		if err != nil {
+			t.Error(err)
+			return
 		}
-		if ok == 0 || n == 0 {
-			t.Fatalf("want successes before and failures after the stop: ok %d, failed %v", ok, failed)
+		tally.record(t, resp)
+	}
+}
+
+// stopTally counts the answers of the queries running while Prometheus stops.
+type stopTally struct {
+	promURL string
+	mu      sync.Mutex
+	ok      int
+	failed  map[string]int // clean failure message -> count
+}
+
+// record counts a response's answers: successes, and clean downstream failures of a stopped
+// or stopping Prometheus; any other failure is an error.
+func (s *stopTally) record(t *testing.T, resp *backend.QueryDataResponse) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ref, r := range resp.Responses {
+		switch {
+		case r.Error == nil:
+			s.ok++
+		case r.ErrorSource == backend.ErrorSourceDownstream && (r.Status == backend.StatusBadGateway || r.Status == backend.StatusTimeout) &&
+			(strings.Contains(r.Error.Error(), "cannot reach Prometheus at "+s.promURL) || // stopped
+				strings.Contains(r.Error.Error(), "Prometheus at "+s.promURL+" failed (HTTP 503)") || // shutting down
+				strings.HasPrefix(r.Error.Error(), "Prometheus failed to execute the query") || // storage closing
+				strings.Contains(r.Error.Error(), "Prometheus request to "+s.promURL)):
+			s.failed[r.Error.Error()]++
+		default:
+			t.Errorf("%s: unexpected failure %d %s %v", ref, r.Status, r.ErrorSource, r.Error)
 		}
-		t.Logf("hardening: Prometheus stopped mid-run: %d queries succeeded, %d failed cleanly: %v", ok, n, failed)
-		h, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
-		if err != nil || h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "cannot reach Prometheus at "+p.URL) || !strings.Contains(h.Message, "connection refused") {
-			t.Fatalf("health after stop: %v %q", h.Status, h.Message)
-		}
-		if status, body := resourceCall(t, ds, "clusters", "clusters"); status != 502 || !strings.Contains(string(body), "cannot reach Prometheus") {
-			t.Fatalf("resource after stop: %d %s", status, body)
-		}
-	})
+	}
 }
 
 // r0 runs one certificates-table query over the last 5 minutes.
