@@ -55,9 +55,12 @@
 //
 // # Status
 //
-// Strict bounds: < 0 expired, < critical critical, < warning warning, else
-// ok. Defaults 30/14 days (user-managed and other) and 45/14 (auto-rotated,
-// matching Redis' internal alert at 45 days; rotation normally happens at 60).
+// Strict bounds: < 0 expired, < critical critical, < warning warning; an
+// auto-rotated certificate not below its warning threshold but below the
+// rotation point less its grace (RotationDays 60 minus RotationGraceDays 2) is
+// rotation-overdue: its rotation was missed. Else ok. Defaults 30/14 days
+// (user-managed and other) and 45/14 (auto-rotated, matching Redis' internal
+// alert at 45 days; rotation normally happens at 60).
 // Customer-provided internode certificates (customer_managed_ine_certificates
 // = 1) are user-managed: nobody rotates them.
 //

@@ -88,8 +88,9 @@ func Merge(obs []Observation, customerManagedINE map[string]bool, th Thresholds,
 			accs = append(accs, mergeAcc{id: id, present: -1, missing: -1, anyPath: -1})
 		}
 		a := &accs[j]
-		// hasPath costs up to four label lookups; it is only needed for the
-		// path fallback (until one is found) and to break ties.
+		// hasPath may scan filepath's base name for extensions (namesFile); it
+		// is only needed for the path fallback (until one is found) and to
+		// break ties.
 		if a.anyPath < 0 && hasPath(o.Labels) {
 			a.anyPath = i
 		}
