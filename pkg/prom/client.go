@@ -1,6 +1,7 @@
-// Package prom talks to the Prometheus HTTP API through client_golang's api client, on the
-// HTTP client the Grafana SDK builds from the datasource settings (auth, TLS, headers,
-// timeouts, proxy), and turns its failures into messages an operator can act on.
+// Package prom talks to the Prometheus HTTP API (client_golang's api client builds the
+// URLs; requests are sent and answers decoded here) on the HTTP client the Grafana SDK
+// builds from the datasource settings (auth, TLS, headers, timeouts, proxy), and turns its
+// failures into messages an operator can act on.
 package prom
 
 import (

@@ -84,8 +84,8 @@ func scanResult(body []byte) (v Value, envelope []byte, ok bool) {
 }
 
 // scanParts is how many parts an answer of n bytes is scanned in: one per CPU, at most 8,
-// each at least 256 KiB (for less, starting a goroutine costs more than it saves). A
-// variable so that tests can cut small answers too.
+// and one more per whole 256 KiB only (a smaller part costs more in starting a goroutine
+// than it saves). A variable so that tests can cut small answers too.
 var scanParts = func(n int) int { return min(runtime.GOMAXPROCS(0), 8, n/(256<<10)+1) }
 
 // rowSeparator is where one row ends and the next begins. It never occurs inside a string:

@@ -14,7 +14,8 @@ import (
 // pointers. A fleet's answer holds tens of thousands of rows, and allocating (then
 // collecting) a map per row was the largest cost left in turning an answer into a table.
 type Value interface {
-	// Type is "vector" or "matrix", as the Prometheus API names result types.
+	// Type is "vector" or "matrix", as the Prometheus API names result types, or "series"
+	// (LabelSets).
 	Type() string
 }
 
@@ -85,7 +86,8 @@ type LabelSets []Labels
 func (LabelSets) Type() string { return "series" }
 
 // ParseResult decodes the `result` array of an answer of the given result type ("vector"
-// or "matrix"), as Prometheus writes it: for answers recorded earlier, and for tests.
+// or "matrix"), or the `data` array of a series answer ("series"), as Prometheus writes it:
+// for answers recorded earlier, and for tests.
 func ParseResult(resultType string, result []byte) (Value, error) {
 	if resultType == "series" {
 		a, err := parse([]byte(`{"status":"success","data":` + string(result) + `}`))
