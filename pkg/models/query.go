@@ -88,8 +88,10 @@ type Query struct {
 	Limit int `json:"limit,omitempty"`
 }
 
-// MaxFilterValues bounds each filter array; beyond it the PromQL would exceed what
-// Prometheus accepts in a GET anyway, so the query is rejected up front with a clear message.
+// MaxFilterValues bounds each filter array, so a runaway one is rejected up front with a
+// clear message: cluster values are written into the PromQL (sent as a POST form, but
+// stores bound a query's length), node and certificate values are compared with every row
+// in Go.
 const MaxFilterValues = 1000
 
 // ParseQuery decodes and validates one query. Grafana may put queryType in the DataQuery

@@ -16,8 +16,8 @@ import (
 // Defaults for the plugin's own jsonData settings.
 const (
 	DefaultMissingLookback = time.Hour
-	// MaxMissingLookback bounds the lookback subquery so a typo ("1y") cannot make every
-	// panel scan a year of samples.
+	// MaxMissingLookback bounds the missing-series window so a typo ("1y") cannot make the
+	// lookback read a year of samples.
 	MaxMissingLookback = 7 * 24 * time.Hour
 	// DefaultCacheTTL is how long an identical Prometheus answer is reused within one datasource
 	// instance: long enough that a dashboard refresh (one query per panel) costs one round trip
@@ -30,7 +30,8 @@ const (
 )
 
 // jsonSettings is the datasource jsonData as the config editor writes it. Numbers are
-// pointers so "absent" (use the default) differs from an explicit 0 (rejected).
+// pointers so "absent" (use the default) differs from an explicit 0 (rejected, but for
+// rotationGraceDays).
 type jsonSettings struct {
 	MetricVersion           string   `json:"metricVersion"`
 	UserManagedWarningDays  *float64 `json:"userManagedWarningDays"`
