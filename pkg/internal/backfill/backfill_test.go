@@ -23,7 +23,7 @@ import (
 // selector is every series the backfill writes.
 const selector = `{__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds|customer_managed_ine_certificates",job=~"redis-v1|redis-v2"}`
 
-// Jobs is the promrig scrape config of targets against addr (host:port, plain HTTP).
+// jobs is the promrig scrape config of targets against addr (host:port, plain HTTP).
 func jobs(addr string, targets []Target) []promrig.Job {
 	byName := map[string]*promrig.Job{}
 	var order []string

@@ -45,7 +45,8 @@ const (
 	binEnv = "RSCERTS_PLUGIN_BIN"
 )
 
-// moduleRoot is the directory holding go.mod (two levels above this package).
+// moduleRoot is the directory holding go.mod, found upwards from the test's working
+// directory (its package's).
 func moduleRoot(t testing.TB) string {
 	t.Helper()
 	wd, err := os.Getwd()
@@ -76,8 +77,8 @@ var (
 	binErr  error
 )
 
-// pluginBinary returns the plugin executable to launch, building it at most once per test
-// process when dist/ has none or a stale one.
+// Binary returns the plugin executable to launch: $RSCERTS_PLUGIN_BIN as is, else dist/'s,
+// built at most once per test process when dist/ has none or a stale one.
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv(binEnv); p != "" {

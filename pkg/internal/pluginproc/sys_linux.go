@@ -12,7 +12,8 @@ func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// ProcessAlive reports whether pid still exists and is not a zombie waiting to be reaped.
+// ProcessAlive reports whether pid still exists. A zombie not yet reaped counts (signal 0
+// reaches it); go-plugin's Kill reaps the plugin before Stop asks.
 func ProcessAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || !errors.Is(err, syscall.ESRCH)

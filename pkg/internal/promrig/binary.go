@@ -33,7 +33,8 @@ const (
 	vmModulePath = "github.com/VictoriaMetrics/VictoriaMetrics"
 	// A cold build (~300 modules, large tree) took 21-34 min on a loaded 2-core machine.
 	buildTimeout = 60 * time.Minute
-	// PinnedBinEnv value that skips PATH and forces the pinned build, so a
+	// pinnedKeyword, as the value of a store's binary variable (PROMETHEUS_BIN,
+	// VICTORIAMETRICS_BIN), skips PATH and forces the pinned build, so a
 	// machine with Debian's 2.x installed can still test against 3.x.
 	pinnedKeyword = "pinned"
 )
@@ -88,7 +89,7 @@ func findBinary(t testing.TB, b pinnedBuild) string {
 
 // EnsureBinary builds (or finds in the cache) the pinned Prometheus and
 // returns its path; for CI scripts and mage targets that pre-build it so that
-// tests do not pay the one-off ~5 minute build. Progress goes to stderr.
+// tests do not pay the one-off build (5-35 minutes). Progress goes to stderr.
 func EnsureBinary(ctx context.Context) (string, error) {
 	return EnsureStoreBinary(ctx, KindPrometheus)
 }
