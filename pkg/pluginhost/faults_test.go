@@ -23,8 +23,8 @@ import (
 )
 
 // Hardening: every way a Prometheus (or the network in front of it) can fail, one table.
-// faults_test.go holds the first, narrower checks; this table adds the missing faults and,
-// for every fault, checks what an operator depends on:
+// error_messages_test.go holds the first, narrower checks; this table adds the missing
+// faults and, for every fault, checks what an operator depends on:
 //   - the failing query gets its own error: status, error source and an actionable message;
 //   - the other queries of the same request (table, alert values, time series) still succeed;
 //   - the health check names the failure;

@@ -113,8 +113,8 @@ type integrationFixture struct {
 
 func TestIntegrationRealPrometheus(t *testing.T) {
 	r := startRig(t)
-	// A short lookback makes the missing-series subquery step 10s, so the vanish test does not
-	// wait for a minute boundary.
+	// A short lookback makes the missing-series lookback's slices and its refresh period 10s
+	// (promql.LookbackStep) instead of 10m and a minute.
 	fx := &integrationFixture{r: r, ds: newTestDatasource(t, r.prom.URL, map[string]any{"missingLookback": "1m"}, nil)}
 	// No waiting: the first query after every target's first scrape must already be exact
 	// (Source, versions in health); first_scrape_test.go starts from the harder cases.

@@ -151,8 +151,8 @@ func TestRenewalsRotationsAndDrift(t *testing.T) {
 				}
 			}
 		}
-		// Filters apply as for tables; a 30-day range (1h steps) on a store minutes old has
-		// no step an hour before with data, so no event yet: never a false one.
+		// Filters apply as for tables; an expiry moved earlier (the shortened internode
+		// certificate) and a certificate's first appearance are no renewals.
 		one := renewalRows(t, r.query(t, ds, map[string]any{"queryType": "renewals", "clusters": []string{"c1.example.com"}, "nodes": []string{"2"}, "category": "user-managed"}))
 		if len(one) != 1 || one[0].Node != "2" {
 			t.Errorf("nodes [2]: %+v", one)

@@ -43,7 +43,8 @@ func startLiveRig(t *testing.T, hidden ...ref) *rig {
 }
 
 // ref names one certificate of c1 (docs schema) or c2 (7.18's filename schema in /v2) of the
-// demo fleet: both report every certificate in v1 and v2, with cluster and node labels.
+// demo fleet: both report every certificate but trusted_ca and the Active-Active files in v1
+// and v2, with cluster and node labels.
 type ref struct{ cluster, node, certificate string }
 
 // storeSelectors select every version's series of the certificate in the store: by
