@@ -179,7 +179,8 @@ func checkDaysMatchTable(t *testing.T, by string, days backend.DataResponse, row
 			t.Errorf("days/%s: no value for %s", by, labels)
 			continue
 		}
-		// Evaluated a moment apart (the frozen simulator keeps expiry fixed, time moves).
+		// Evaluated a moment apart (the frozen simulator serves the same seconds left at every
+		// scrape; the expiry they imply moves with time).
 		if math.Abs(v-rw.Days) > 0.01 {
 			t.Errorf("days/%s %s: %v, table says %v", by, labels, v, rw.Days)
 		}
@@ -509,7 +510,8 @@ func checkAlertMatchesPanel(t *testing.T, ref string, a, pn backend.DataResponse
 		t.Fatalf("%s: %d alert instances, %d panel values", ref, len(values), len(multi))
 	}
 	for k, v := range multi {
-		// Days remaining count down between the two requests; an expiry does not move.
+		// Both requests read the same answers at one instant (and the frozen rig's days do not
+		// count down).
 		if got, ok := values[k]; !ok || math.Abs(got-v) > 0.01 {
 			t.Errorf("%s: panel value %s = %v, alert instance %v (present %v)", ref, k, v, got, ok)
 		}

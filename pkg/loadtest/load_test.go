@@ -31,8 +31,8 @@ import (
 	"github.com/seed/rscerts/pkg/simulator"
 )
 
-// rig is a real Prometheus scraping the simulator's demo clusters (every schema), v1 once
-// and /v2 from two targets per cluster (duplicates the plugin must merge).
+// startRig starts a real Prometheus scraping the simulator's demo clusters (every schema),
+// v1 once and /v2 from two targets per cluster (duplicates the plugin must merge).
 func startRig(t *testing.T) (*promrig.Server, int) {
 	t.Helper()
 	sim, err := simulator.New(simulator.Config{Clusters: simulator.DemoClusters(), Seed: 3})

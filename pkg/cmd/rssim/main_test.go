@@ -38,8 +38,8 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// start runs rssim with args and returns its base URL and a stop function
-// that fails the test if run returned an error.
+// start runs rssim with args until the test ends (the cleanup fails the test if
+// run returned an error) and returns its base URL and its start line.
 func start(t *testing.T, args ...string) (string, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
