@@ -39,10 +39,12 @@ func Vet() error {
 }
 
 // Integration runs every Go test with the race detector against a real Prometheus: the pinned
-// Prometheus 3 (built once into the cache), then again, for the packages that talk to
-// Prometheus, with a `prometheus` found on PATH (e.g. Debian's 2.42) when there is one, and
-// a third time on VictoriaMetrics single-node (RSCERTS_STORE=victoriametrics: $VICTORIAMETRICS_BIN,
-// else the pinned release built once into the cache), which scrapes the same targets itself.
+// Prometheus 3 (built once into the cache), then again, for the rig's, the handlers' and the
+// end-to-end packages (storeTests), with a `prometheus` found on PATH (e.g. Debian's 2.42)
+// when there is one, and a third time on VictoriaMetrics single-node
+// (RSCERTS_STORE=victoriametrics: $VICTORIAMETRICS_BIN, else the pinned release built once into
+// the cache), which scrapes the same targets itself. The load test, the demo fleet's and the
+// client's own store tests run on the pinned Prometheus 3 only.
 func Integration() error {
 	pinned, err := sh.Output("go", "run", "./pkg/internal/promrig/ensure")
 	if err != nil {
@@ -62,8 +64,8 @@ func Integration() error {
 	if err := test("./pkg/..."); err != nil {
 		return err
 	}
-	// Every test that talks to the store: the rig's own, the integration and hardening tests
-	// of the handlers, and the protocol end-to-end tests of the built plugin.
+	// The tests whose answers depend on the store: the rig's own, the integration and
+	// hardening tests of the handlers, and the protocol end-to-end tests of the built plugin.
 	storeTests := []string{"./pkg/internal/promrig/", "./pkg/pluginhost/", "./pkg/e2e/"}
 	if other, err := exec.LookPath("prometheus"); err != nil {
 		fmt.Println("no other prometheus on PATH: second pass skipped")

@@ -22,7 +22,7 @@ type seenEntry struct {
 	seen *certs.Seen
 }
 
-// maxSeenAnswers is how many lookback answers (one per cluster filter in use) are kept.
+// maxSeenAnswers is how many lookback answers (one per version choice and evaluation time) are kept.
 const maxSeenAnswers = 8
 
 func (m *seenMemo) get(lookback prom.Value) (*certs.Seen, error) {

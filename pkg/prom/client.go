@@ -21,7 +21,6 @@ import (
 
 // Client is one datasource instance's Prometheus connection.
 type Client struct {
-	api       v1.API
 	raw       api.Client // builds query URLs; answers are read by do and decodeResponse
 	http      *http.Client
 	transport *http.Transport // nil if the SDK did not build one
@@ -70,7 +69,7 @@ func NewWithOptions(baseURL string, opts httpclient.Options, limit int64) (*Clie
 	if err != nil {
 		return nil, fmt.Errorf("invalid Prometheus URL %q: %s", display, redact(err.Error(), secrets))
 	}
-	return &Client{api: v1.NewAPI(c), raw: c, http: hc, transport: transport, url: display, secrets: secrets}, nil
+	return &Client{raw: c, http: hc, transport: transport, url: display, secrets: secrets}, nil
 }
 
 // redactAll keeps secrets out of the store's warnings (shown as frame notices), and says
