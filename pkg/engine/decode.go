@@ -18,7 +18,7 @@ func DecodeSeen(lookback prom.Value) (*certs.Seen, error) {
 	}
 	lb, ok := lookback.(prom.Vector)
 	if !ok {
-		return nil, errNotVector(lookback)
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(lookback))
 	}
 	var missing []certs.Observation
 	for _, s := range lb {
@@ -47,7 +47,7 @@ func missingObservation(s prom.Sample) (o certs.Observation, ok bool) {
 func MergeInstant(present prom.Value, seen *certs.Seen, at time.Time, th certs.Thresholds) ([]certs.Certificate, error) {
 	vec, ok := present.(prom.Vector)
 	if !ok {
-		return nil, errNotVector(present)
+		return nil, backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(present))
 	}
 	ine := map[string]bool{}
 	obs := make([]certs.Observation, 0, len(vec))
@@ -120,11 +120,6 @@ func labels(m prom.Labels) certs.Labels {
 // Prometheus timestamps, so float noise never shows as nanoseconds.
 func epoch(sec float64) time.Time {
 	return time.UnixMilli(int64(math.Round(sec * 1000))).UTC()
-}
-
-// errNotVector is the error of an answer that should have been an instant vector.
-func errNotVector(v prom.Value) error {
-	return backend.DownstreamErrorf("Prometheus answered a %s where an instant vector was expected", typeName(v))
 }
 
 func typeName(v prom.Value) string {

@@ -34,9 +34,8 @@ type Engine struct {
 }
 
 // New builds the engine of one datasource instance: identical requests share a round trip
-// and an answer for the settings' cache TTL; the lookback answer is shared for a refresh
-// period (LookbackRefresh, or the lookback step if shorter), and keeps serving for up to
-// staleRefreshes periods while a newer one is fetched in the background.
+// and an answer for the settings' cache TTL; the lookback answer is shared for up to
+// LookbackRefresh.
 func New(p Prometheus, s models.Settings) *Engine {
 	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, lookbacks: newLookbacks(s.MissingLookback)}
 }
@@ -67,8 +66,7 @@ func (r Request) Selection() promql.Selection {
 }
 
 // InstantExpr is the PromQL of a table or alert value: the certificates present at its
-// evaluation time, once per version reporting each, and the counts that tell where one
-// vanished within `recent` (promql.Recent).
+// evaluation time, once per version reporting each, and those that vanished within `recent`.
 func (r Request) InstantExpr(recent time.Duration) string {
 	return promql.Instant(r.Selection(), recent)
 }
@@ -93,12 +91,10 @@ type Snapshot struct {
 
 // Certificates evaluates the request at `at` and returns filtered, grouped rows sorted
 // soonest first. The lookback answer (every certificate of the missing-series window) is
-// shared for a while; the instant query asks, besides the present certificates, how many had
-// a sample recently, and where more did than are present, the certificates that vanished
-// since that answer was evaluated are asked for (withVanished), so a certificate gone a
-// moment ago is missing at once. The lookback and the instant query are asked for at once; a
-// failing lookback only loses the missing rows older than that, with a warning, never the
-// present rows.
+// shared for a while; the instant query asks, besides the present certificates, for those
+// that vanished since that answer was evaluated, so a certificate gone a moment ago is
+// missing at once. Both are asked for at once; a failing lookback only loses the missing
+// rows older than that, with a warning, never the present rows.
 func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Snapshot, error) {
 	key := lookbackKey(r)
 	lookbackAt, recent := at, time.Duration(0)
@@ -121,16 +117,12 @@ func (e *Engine) Certificates(ctx context.Context, r Request, at time.Time) (*Sn
 		}()
 	}
 	present, warnings, err := e.Prom.Query(ctx, r.InstantExpr(recent), at)
-	var vanishedWarnings []string
-	if err == nil && recent > 0 {
-		present, vanishedWarnings = e.withVanished(ctx, present, at, recent)
-	}
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
 	// A fresh slice: answers (and their warnings) are shared with other queries.
-	warnings = append(append(append([]string(nil), warnings...), vanishedWarnings...), lookbackWarnings...)
+	warnings = append(append([]string(nil), warnings...), lookbackWarnings...)
 	rows, err := MergeInstant(present, seen, at, e.Settings.Thresholds)
 	if err != nil {
 		return nil, err

@@ -16,18 +16,15 @@ import (
 	"github.com/seed/rscerts/pkg/certs"
 	"github.com/seed/rscerts/pkg/models"
 	"github.com/seed/rscerts/pkg/prom"
-	"github.com/seed/rscerts/pkg/promql"
 )
 
-// lookbackProm answers every query with no certificate present and records the evaluation
-// time of each lookback (its first request: the series API's list of the window); while hold
-// is set, those wait until it is closed. Its instant answers count one certificate of c1 with
-// a recent sample (promql.Recent), so every query asks which vanished (promql.Vanished), and
-// the window it asks about is recorded with the instant expressions.
+// lookbackProm answers every query with no certificate and records the evaluation time of
+// each lookback (its first request: the series API's list of the window); while hold is set,
+// those wait until it is closed.
 type lookbackProm struct {
 	mu        sync.Mutex
 	lookbacks []time.Time
-	recent    []string // the instant and vanished queries' expressions
+	recent    []string // the instant queries' expressions
 	hold      chan struct{}
 	fail      bool // lookbacks fail: the list, and the whole Lookback sent instead of it
 }
@@ -42,9 +39,6 @@ func (p *lookbackProm) Query(ctx context.Context, expr string, ts time.Time) (pr
 	p.mu.Unlock()
 	if isLookback && fail {
 		return nil, nil, errors.New("store overloaded")
-	}
-	if strings.Contains(expr, `"`+promql.StateRecent+`"`) {
-		return prom.Vector{{Metric: prom.Labels{{Name: "cluster", Value: "c1"}, {Name: promql.LabelState, Value: promql.StateRecent}, {Name: promql.LabelVersion, Value: "v1"}}, V: 1}}, nil, nil
 	}
 	return prom.Vector{}, nil, nil
 }
@@ -87,7 +81,7 @@ func (p *lookbackProm) asked() []time.Time {
 	return append([]time.Time(nil), p.lookbacks...)
 }
 
-// window finds a vanished query's recent window ("[1m6s]").
+// window finds an instant expression's recent window ("[1m6s]").
 var window = regexp.MustCompile(`\[[0-9][^\]]*\]`)
 
 // Past its refresh period, the shared lookback answer keeps serving while a newer one is
@@ -132,7 +126,7 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 	if got := p.asked(); len(got) != 2 || !got[1].Equal(t1) {
 		t.Fatalf("due queries: lookbacks at %v, want one more, in the background, at %s", got, t1)
 	}
-	// The vanished query covers the whole age of the answer it reads: the stale one's. (The
+	// The instant query covers the whole age of the answer it reads: the stale one's. (The
 	// background lookback's own instant query, at t1, covers t1's.)
 	want := "[" + model.Duration(recentWindow(t1.Add(time.Second).Sub(t0))).String() + "]"
 	p.mu.Lock()
@@ -145,7 +139,7 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 	}
 	p.mu.Unlock()
 	if last == "" {
-		t.Fatalf("no vanished query covers the %s since the answer it reads %s: %q", t1.Add(time.Second).Sub(t0), want, asked)
+		t.Fatalf("no instant query covers the %s since the answer it reads %s: %q", t1.Add(time.Second).Sub(t0), want, asked)
 	}
 	close(p.hold)
 	deadline := time.Now().Add(5 * time.Second)
@@ -168,7 +162,7 @@ func TestLookbackRefreshesInTheBackground(t *testing.T) {
 	again := p.recent[len(p.recent)-1]
 	p.mu.Unlock()
 	if again != last {
-		t.Fatalf("two queries at %s asked about two recent windows (%s and %s)", t1.Add(time.Second), window.FindString(last), window.FindString(again))
+		t.Fatalf("two queries at %s asked two instant expressions (recent windows %s and %s)", t1.Add(time.Second), window.FindString(last), window.FindString(again))
 	}
 	query(t1.Add(2 * time.Second)) // reads t1's answer: no request
 	if got := p.asked(); len(got) != 2 {

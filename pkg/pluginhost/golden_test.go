@@ -47,21 +47,18 @@ type recording struct {
 
 // replay is a Prometheus that answers with recordings, whatever the filters: the engine
 // still filters and groups in Go, which is what the golden frames pin.
-type replay struct{ instant, lookback, vanished, rng, renewals, series recording }
+type replay struct{ instant, lookback, rng, renewals, series recording }
 
 // Query answers with the recording of the expression's kind (only the lookback reads
-// slices at offsets; only the vanished query asks `unless`). An unfiltered expression must be
-// exactly the recorded one, or the recordings are stale; a cluster-filtered one gets the
-// unfiltered answer, which the engine filters in Go as well. The instant expression also depends on the
+// slices at offsets). An unfiltered expression must be exactly
+// the recorded one, or the recordings are stale; a cluster-filtered one gets the unfiltered
+// answer, which the engine filters in Go as well. The instant expression also depends on the
 // lookback answer's age, which the replay keeps at zero by evaluating every case at the
 // recording time.
 func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, []string, error) {
-	rec := r.instant
-	switch {
-	case strings.Contains(expr, "offset"):
-		rec = r.lookback
-	case strings.Contains(expr, "unless"):
-		rec = r.vanished
+	rec := r.lookback
+	if !strings.Contains(expr, "offset") {
+		rec = r.instant
 	}
 	if !strings.Contains(expr, "cluster=") && expr != rec.Expr {
 		return nil, nil, fmt.Errorf("not the recorded expression (re-record: go test ./pkg/pluginhost -run TestGolden -record): %s", expr)
@@ -107,7 +104,6 @@ func TestGoldenFrames(t *testing.T) {
 		record(t)
 	}
 	inst, lb, rng := loadRecording(t, "instant.json"), loadRecording(t, "lookback.json"), loadRecording(t, "range.json")
-	van := loadRecording(t, "vanished.json")
 	ren, ser := loadRecording(t, "renewals.json"), loadRecording(t, "series.json")
 	settings, err := models.LoadSettings(backend.DataSourceInstanceSettings{URL: "http://recorded", JSONData: []byte(fmt.Sprintf(`{"missingLookback":"%ds"}`, int(lb.Lookback.Seconds())))})
 	if err != nil {
@@ -118,7 +114,6 @@ func TestGoldenFrames(t *testing.T) {
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, settings)
 	for _, c := range []struct{ name, recorded, now string }{
 		{"lookback.json", lb.Expr, lookbackExpr(req, lb.Lookback, lb.Time)},
-		{"vanished.json", van.Expr, promql.Vanished(promql.Selection{Versions: req.Versions}, 5*time.Second)},
 		{"series.json", ser.Expr, strings.Join(promql.SeriesSelectors(promql.Selection{Versions: req.Versions}), " ")},
 		{"range.json", rng.Expr, req.RangeExpr()},
 		{"renewals.json", ren.Expr, req.RenewalsExpr(ren.Range.Step)},
@@ -127,7 +122,7 @@ func TestGoldenFrames(t *testing.T) {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
 		}
 	}
-	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, van, rng, ren, ser}, settings)}
+	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng, ren, ser}, settings)}
 
 	cases := []struct {
 		name  string
@@ -182,7 +177,7 @@ func TestGoldenFrames(t *testing.T) {
 
 // record runs the real rig, renews c1's proxy on node 1 and c2's api on every node, vanishes
 // one certificate ten seconds before the recording (so the lookback answer holds it) and one
-// just before (so the vanished query's recent window holds it too), and stores the answers to
+// just before (so the instant answer's recent window holds it too), and stores the answers to
 // the plugin's own queries at one instant.
 func record(t *testing.T) {
 	r := startRig(t)
@@ -214,13 +209,6 @@ func record(t *testing.T) {
 		t.Fatal(err)
 	}
 	save("instant.json", recording{Expr: instExpr, Time: at}, v)
-	// Which certificates vanished within that window: the engine asks it of the clusters whose
-	// counts in the instant answer differ from its present rows (every one, unfiltered, here).
-	vanExpr := promql.Vanished(promql.Selection{Versions: req.Versions}, 5*time.Second)
-	if v, _, err = client.Query(context.Background(), vanExpr, at); err != nil {
-		t.Fatal(err)
-	}
-	save("vanished.json", recording{Expr: vanExpr, Time: at}, v)
 	lbExpr := lookbackExpr(req, ds.settings.MissingLookback, at)
 	v, _, err = client.Query(context.Background(), lbExpr, at)
 	if err != nil {

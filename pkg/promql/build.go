@@ -103,10 +103,11 @@ func PresentAcrossNodes(sel Selection) string {
 
 // Instant is the expression of a table or alert value at `at`: Present with every row keeping
 // its metric name (each certificate once per version reporting it, so Source is exact as of
-// this very evaluation), followed, when recent > 0, by Recent's counts: per cluster and
-// version, how many certificates had a sample within the presence window. Where a count
-// exceeds the present rows, a certificate vanished within it and the caller asks Vanished
-// for that cluster (see Recent); only counts cross the wire.
+// this very evaluation), followed by the certificates that had a sample within `recent`
+// before `at` but have none now (state missing; value: their last sample plus `at`, an upper
+// bound of their expiry). recent covers the time since the shared Lookback answer was
+// evaluated, so a certificate that vanished after it is missing on the next query; only
+// vanished certificates cross the wire.
 //
 // Keeping the metric name costs rows (a certificate reported by v1 and v2 is two), which the
 // plugin merges; measured at 10,000 certificates it is cheaper than labelling merged rows
@@ -114,9 +115,17 @@ func PresentAcrossNodes(sel Selection) string {
 func Instant(sel Selection, recent time.Duration) string {
 	var tail []string
 	if recent > 0 {
-		tail = append(tail, Recent(sel, recent))
+		tail = append(tail, tagState(`(`+each(sel, func(s selector) string { return vanishedWithin(s, recent) })+`)`, StateMissing))
 	}
 	return present(sel, minByVersion, tail...)
+}
+
+// vanishedWithin is every series of s with a sample within the window but none at evaluation
+// time, valued at its last sample plus the evaluation time. Raw ranges, no subquery: this is
+// part of every instant query.
+func vanishedWithin(s selector, window time.Duration) string {
+	sel := s.String()
+	return `((last_over_time(` + sel + `[` + promDuration(window) + `]) + time()) unless on (` + identityList + `, instance) ` + sel + `)`
 }
 
 // present joins the main branch (the common schemas: v1 and v2 with a node label) with the

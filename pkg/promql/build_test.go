@@ -1,7 +1,6 @@
 package promql
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -163,59 +162,26 @@ func TestLookbackSlicesTileTheWindow(t *testing.T) {
 	}
 }
 
-// Instant keeps the metric name of every row (the version: Source is exact) and adds, per
-// cluster and version, the count of certificates with a sample in the presence window, from
-// raw ranges only: no vanished series are asked for on every query.
+// Instant keeps the metric name of every row (the version: Source is exact) and adds the
+// certificates that vanished within the recent window, from raw ranges only.
 func TestInstantShape(t *testing.T) {
 	id := strings.Join(IdentityLabels, ", ")
 	both := Instant(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second)
 	for _, w := range []string{
 		`min by (__name__, ` + id + `) ({__name__=~"node_cert_expiration_seconds|node_cert_expires_in_seconds",cluster="a.b",node!=""}) or (`,
-		`count by (cluster, rs_version) (label_replace(min by (` + id + `) (last_over_time(node_cert_expiration_seconds{cluster="a.b",node!=""}[5m])), "rs_version", "v1", "", "")`,
-		`(label_replace(last_over_time(x509_cert_expires_in_seconds{exporter="cert",cluster!="",cluster="a.b",node=""}[5m]), "node", "$1", "instance", "(.+)"))`,
-		`"rs_state", "recent"`, `"rs_version", "v2"`,
+		`((last_over_time(node_cert_expiration_seconds{cluster="a.b",node!=""}[15s]) + time()) unless on (` + id + `, instance) node_cert_expiration_seconds{cluster="a.b",node!=""})`,
+		`"rs_state", "missing"`, `"rs_version", "v2"`,
 	} {
 		if !strings.Contains(both, w) {
 			t.Errorf("query lacks %q:\n%s", w, both)
 		}
 	}
-	if strings.Contains(both, "unless") || strings.Contains(both, `"missing"`) || strings.Contains(both, "s:") {
-		t.Errorf("vanished series, or a subquery, in every instant query:\n%s", both)
+	if strings.Contains(both, ":") && strings.Contains(both, "s:") {
+		t.Errorf("a subquery in every instant query:\n%s", both)
 	}
 	balanced(t, both)
 	if v1 := Instant(Selection{Versions: []certs.Version{certs.V1}}, 0); strings.Contains(v1, "last_over_time") {
 		t.Errorf("no recent window asked for:\n%s", v1)
-	}
-	// A recent window longer than the presence window is counted whole.
-	if long := Recent(Selection{Versions: []certs.Version{certs.V2}}, 7*time.Minute); !strings.Contains(long, "[7m]") || strings.Contains(long, "[5m]") {
-		t.Errorf("recent 7m counted over another window:\n%s", long)
-	}
-}
-
-// Vanished asks, for its clusters, for the series with a sample in the recent window that are
-// not present, valued at their last sample plus the evaluation time.
-func TestVanishedShape(t *testing.T) {
-	id := strings.Join(IdentityLabels, ", ")
-	q := Vanished(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: []string{"a.b"}}, 15*time.Second)
-	for _, w := range []string{
-		`((last_over_time(node_cert_expiration_seconds{cluster="a.b",node!=""}[15s]) + time()) unless on (` + id + `, instance) node_cert_expiration_seconds{cluster="a.b",node!=""})`,
-		`"rs_state", "missing"`, `"rs_version", "v1"`, `"rs_version", "v2"`,
-	} {
-		if !strings.Contains(q, w) {
-			t.Errorf("query lacks %q:\n%s", w, q)
-		}
-	}
-	if strings.Count(q, `cluster="a.b"`) != strings.Count(q, "last_over_time(")*2 {
-		t.Errorf("not only a.b:\n%s", q)
-	}
-	balanced(t, q)
-	// A cluster filter that would make it too long for VictoriaMetrics is left out.
-	many := make([]string, 400)
-	for i := range many {
-		many[i] = fmt.Sprintf("cluster-%03d.example.com", i)
-	}
-	if q := Vanished(Selection{Versions: []certs.Version{certs.V1, certs.V2}, Clusters: many}, 15*time.Second); len(q) > MaxQueryBytes || strings.Contains(q, "cluster-000") {
-		t.Errorf("400 clusters: %d bytes, filtered %v", len(q), strings.Contains(q, "cluster-000"))
 	}
 }
 
