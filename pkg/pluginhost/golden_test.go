@@ -5,13 +5,19 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
@@ -45,42 +51,59 @@ type recording struct {
 	Result     json.RawMessage `json:"result"`
 }
 
-// replay is a Prometheus that answers with recordings, whatever the filters: the engine
-// still filters and groups in Go, which is what the golden frames pin.
+// replay is a Prometheus HTTP API that answers with recordings, whatever the filters, read by
+// the plugin's own client as it reads a live store: the engine still filters and groups in Go,
+// which is what the golden frames pin.
 type replay struct{ instant, lookback, rng, renewals, series recording }
 
-// Query answers with the recording of the expression's kind (only the lookback reads
-// slices at offsets). An unfiltered expression must be exactly
-// the recorded one, or the recordings are stale; a cluster-filtered one gets the unfiltered
-// answer, which the engine filters in Go as well. The instant expression also depends on the
-// lookback answer's age, which the replay keeps at zero by evaluating every case at the
-// recording time.
-func (r replay) Query(_ context.Context, expr string, _ time.Time) (prom.Value, []string, error) {
+// serve starts the replay and returns its URL.
+func (r replay) serve(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if err := req.ParseForm(); err != nil {
+			t.Error(err)
+		}
+		var rec recording
+		switch path.Base(req.URL.Path) {
+		case "query":
+			var err error
+			if rec, err = r.query(req.Form.Get("query")); err != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				b, _ := json.Marshal(map[string]string{"status": "error", "errorType": "bad_data", "error": err.Error()})
+				w.Write(b)
+				return
+			}
+		case "query_range":
+			rec = r.rng
+			if strings.Contains(req.Form.Get("query"), promql.LabelPart) {
+				rec = r.renewals
+			}
+		case "series":
+			w.Write(append(append([]byte(`{"status":"success","data":`), r.series.Result...), '}'))
+			return
+		default:
+			http.NotFound(w, req)
+			return
+		}
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":%q,"result":%s}}`, rec.ResultType, rec.Result)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// query is the recording of an instant expression's kind (only the lookback reads slices at
+// offsets). An unfiltered expression must be exactly the recorded one, or the recordings are
+// stale; a cluster-filtered one gets the unfiltered answer, which the engine filters in Go as
+// well. The instant expression also depends on the lookback answer's age, which the replay
+// keeps at zero by evaluating every case at the recording time.
+func (r replay) query(expr string) (recording, error) {
 	rec := r.lookback
 	if !strings.Contains(expr, "offset") {
 		rec = r.instant
 	}
 	if !strings.Contains(expr, "cluster=") && expr != rec.Expr {
-		return nil, nil, fmt.Errorf("not the recorded expression (re-record: go test ./pkg/pluginhost -run TestGolden -record): %s", expr)
+		return rec, fmt.Errorf("not the recorded expression (re-record: go test ./pkg/pluginhost -run TestGolden -record): %s", expr)
 	}
-	return decodeRecording(rec)
-}
-
-func (r replay) QueryRange(_ context.Context, expr string, _ v1.Range) (prom.Value, []string, error) {
-	if strings.Contains(expr, promql.LabelPart) {
-		return decodeRecording(r.renewals)
-	}
-	return decodeRecording(r.rng)
-}
-
-// Series answers with the recorded list of the lookback window's series.
-func (r replay) Series(context.Context, []string, time.Time, time.Time) (prom.Value, []string, error) {
-	return decodeRecording(r.series)
-}
-
-func decodeRecording(rec recording) (prom.Value, []string, error) {
-	v, err := prom.ParseResult(rec.ResultType, rec.Result)
-	return v, nil, err
+	return rec, nil
 }
 
 func loadRecording(t *testing.T, name string) recording {
@@ -122,7 +145,12 @@ func TestGoldenFrames(t *testing.T) {
 			t.Fatalf("%s answers other PromQL than the plugin now sends; re-record: go test ./pkg/pluginhost -run TestGolden -record\nrecorded: %s\nnow:      %s", c.name, c.recorded, c.now)
 		}
 	}
-	ds := &Datasource{settings: settings, engine: engine.New(replay{inst, lb, rng, ren, ser}, settings)}
+	client, err := prom.NewWithOptions(replay{inst, lb, rng, ren, ser}.serve(t), httpclient.Options{}, settings.ResponseLimitBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := &Datasource{settings: settings, client: client, engine: engine.New(client, settings)}
+	t.Cleanup(ds.Dispose)
 
 	cases := []struct {
 		name  string
@@ -190,10 +218,33 @@ func record(t *testing.T) {
 	time.Sleep(time.Second) // `at` is truncated to the second: after the store lost it
 	at := time.Now().Truncate(time.Second)
 	req := engine.NewRequest(models.Query{GroupBy: "node", Category: models.CategoryAll}, ds.settings)
-	client := ds.client
-	save := func(name string, rec recording, v prom.Value) {
-		rec.ResultType = v.Type()
-		rec.Result, _ = json.Marshal(v)
+	// Answers are kept as Prometheus wrote them (the `data` of each answer), and the replay
+	// serves them back the same way.
+	save := func(name string, rec recording, api string, params url.Values) {
+		t.Helper()
+		resp, err := http.PostForm(r.prom.URL+"/api/v1/"+api, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var answer struct {
+			Status string          `json:"status"`
+			Data   json.RawMessage `json:"data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || answer.Status != "success" {
+			t.Fatalf("%s: %s %v", name, answer.Status, err)
+		}
+		rec.ResultType, rec.Result = "series", answer.Data
+		if api != "series" {
+			var data struct {
+				ResultType string          `json:"resultType"`
+				Result     json.RawMessage `json:"result"`
+			}
+			if err := json.Unmarshal(answer.Data, &data); err != nil {
+				t.Fatal(err)
+			}
+			rec.ResultType, rec.Result = data.ResultType, data.Result
+		}
 		b, _ := json.MarshalIndent(rec, "", "  ")
 		if err := os.MkdirAll(recordingDir, 0o755); err != nil {
 			t.Fatal(err)
@@ -202,42 +253,29 @@ func record(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	sec := func(tm time.Time) string { return strconv.FormatFloat(float64(tm.UnixMilli())/1000, 'f', -1, 64) }
+	instant := func(expr string) url.Values { return url.Values{"query": {expr}, "time": {sec(at)}} }
+	ranged := func(expr string, rg v1.Range) url.Values {
+		return url.Values{"query": {expr}, "start": {sec(rg.Start)}, "end": {sec(rg.End)}, "step": {strconv.FormatFloat(rg.Step.Seconds(), 'f', -1, 64)}}
+	}
 	// What the engine sends for a query at `at` with a lookback answer evaluated at `at` too.
 	instExpr := req.InstantExpr(5 * time.Second) // recentWindow of a lookback answer evaluated now
-	v, _, err := client.Query(context.Background(), instExpr, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	save("instant.json", recording{Expr: instExpr, Time: at}, v)
+	save("instant.json", recording{Expr: instExpr, Time: at}, "query", instant(instExpr))
 	lbExpr := lookbackExpr(req, ds.settings.MissingLookback, at)
-	v, _, err = client.Query(context.Background(), lbExpr, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	save("lookback.json", recording{Expr: lbExpr, Time: at, Lookback: ds.settings.MissingLookback}, v)
+	save("lookback.json", recording{Expr: lbExpr, Time: at, Lookback: ds.settings.MissingLookback}, "query", instant(lbExpr))
 	// The series API's list of the lookback window, which decides whether (and where) the
 	// engine sends the lookback at all; the replay answers it whole.
 	matchers := promql.SeriesSelectors(promql.Selection{Versions: req.Versions})
-	v, _, err = client.Series(context.Background(), matchers, at.Add(-ds.settings.MissingLookback), at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	save("series.json", recording{Expr: strings.Join(matchers, " "), Time: at}, v)
+	save("series.json", recording{Expr: strings.Join(matchers, " "), Time: at}, "series",
+		url.Values{"match[]": matchers, "start": {sec(at.Add(-ds.settings.MissingLookback))}, "end": {sec(at)}})
 	rg := v1.Range{Start: at.Add(-15 * time.Second), End: at, Step: 5 * time.Second}
 	rangeExpr := req.RangeExpr()
-	m, _, err := client.QueryRange(context.Background(), rangeExpr, rg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	save("range.json", recording{Expr: rangeExpr, Time: at, Range: &rg}, m)
+	save("range.json", recording{Expr: rangeExpr, Time: at, Range: &rg}, "query_range", ranged(rangeExpr, rg))
 	// The last minute at the step the plugin picks for them, laid back from `at`.
 	rr := renewalsRange(backend.TimeRange{From: at.Add(-time.Minute), To: at})
 	renExpr := req.RenewalsExpr(rr.Step)
-	m, _, err = client.QueryRange(context.Background(), renExpr, v1.Range{Start: at.Add(-time.Minute), End: at, Step: rr.Step})
-	if err != nil {
-		t.Fatal(err)
-	}
-	save("renewals.json", recording{Expr: renExpr, Time: at, Range: &v1.Range{Start: rr.Start, End: at, Step: rr.Step}}, m)
+	save("renewals.json", recording{Expr: renExpr, Time: at, Range: &v1.Range{Start: rr.Start, End: at, Step: rr.Step}}, "query_range",
+		ranged(renExpr, v1.Range{Start: at.Add(-time.Minute), End: at, Step: rr.Step}))
 }
 
 // lookbackExpr is the lookback expression of every cluster, as the engine sends it when the

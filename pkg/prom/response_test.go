@@ -199,7 +199,7 @@ func FuzzScanResult(f *testing.F) {
 			if err != nil {
 				t.Fatalf("marshal %s: %v", gj, err)
 			}
-			if again, err := ParseResult(got.value.Type(), raw); err != nil || fmt.Sprint(again) != gj {
+			if again, err := parseResult(got.value.Type(), raw); err != nil || fmt.Sprint(again) != gj {
 				t.Fatalf("body %s\nmarshalled %s\nread back %v (%v)", body, raw, again, err)
 			}
 		}
