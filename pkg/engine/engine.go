@@ -34,8 +34,9 @@ type Engine struct {
 }
 
 // New builds the engine of one datasource instance: identical requests share a round trip
-// and an answer for the settings' cache TTL; the lookback answer is shared for up to
-// LookbackRefresh.
+// and an answer for the settings' cache TTL; the lookback answer is shared for a refresh
+// period (LookbackRefresh, or the lookback step if shorter), and keeps serving for up to
+// staleRefreshes periods while a newer one is fetched in the background.
 func New(p Prometheus, s models.Settings) *Engine {
 	return &Engine{Prom: NewShared(p, s.CacheTTL), Settings: s, lookbacks: newLookbacks(s.MissingLookback)}
 }
